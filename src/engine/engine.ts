@@ -1,0 +1,334 @@
+import type { GpuContext, AdapterKind } from '../gpu/types.js';
+import { BufferPool, type PoolStats } from './pool.js';
+import { DeviceLostError, DisposedError, GpuError, formatBytes, LimitError, ShapeError, type GpuErrorKind } from './errors.js';
+import type { KernelSpec, OverrideValues } from './kernel.js';
+import { PipelineCache } from './pipelines.js';
+import type { AnyTypedArray, DType, Shape } from './shape.js';
+import { allocTyped, assertFinite, assertShape, dtypeOf, formatShape, shapeSize } from './shape.js';
+import { Tensor, type BufferSlice } from './tensor.js';
+import { BufferUsage, MapMode } from './usage.js';
+
+export interface EngineOptions {
+  /** Dispatches recorded before the engine submits on its own (default 256). */
+  maxDispatchesPerSubmit?: number;
+  /** Print the final WGSL and overrides of every pipeline as it is compiled. */
+  debugShaders?: boolean;
+}
+
+/** One argument of a dispatch: a tensor, a byte range of a buffer, or uniform bytes. */
+export type DispatchArg = Tensor | BufferSlice | ArrayBuffer;
+
+export interface Dispatch {
+  overrides?: OverrideValues;
+  args: readonly DispatchArg[];
+  /** Workgroup counts; see `Engine.grid` for 1D sizes past the per-dimension limit. */
+  workgroups: readonly [number, number?, number?];
+}
+
+const STORAGE = BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST;
+const UNIFORM = BufferUsage.UNIFORM | BufferUsage.COPY_DST;
+const STAGING = BufferUsage.MAP_READ | BufferUsage.COPY_DST;
+const SCOPES: GpuErrorKind[] = ['validation', 'out-of-memory', 'internal'];
+const WRITE_CHUNK = 64 * 1024 * 1024;
+
+/**
+ * Owns one WebGPU device: pipeline cache, buffer pool and the command encoder being recorded.
+ * Kernels record dispatches; the engine batches them into few submits, wraps each batch in error
+ * scopes, and turns any GPU error into an exception at the next `sync`/`read`.
+ */
+export class Engine {
+  readonly device: GPUDevice;
+  readonly queue: GPUQueue;
+  readonly kind: AdapterKind;
+  readonly description: string;
+  readonly isSoftware: boolean;
+  readonly limits: GPUSupportedLimits;
+  readonly pool: BufferPool;
+  readonly pipelines: PipelineCache;
+  readonly maxDispatchesPerSubmit: number;
+
+  private encoder: GPUCommandEncoder | null = null;
+  private pass: GPUComputePassEncoder | null = null;
+  private batchKernels: string[] = [];
+  private dispatches = 0;
+  /** Serial of the batch being recorded; submits complete in order. */
+  private serial = 1;
+  private completed = 0;
+  private pendingChecks: Promise<GpuError | null>[] = [];
+  private uncaptured: GpuError[] = [];
+  private lostError: DeviceLostError | null = null;
+  private disposed = false;
+  private labelCounter = 0;
+  private placeholder_: GPUBuffer | null = null;
+
+  constructor(readonly context: GpuContext, options: EngineOptions = {}) {
+    this.device = context.device;
+    this.queue = this.device.queue;
+    this.kind = context.kind;
+    this.description = context.description;
+    this.isSoftware = context.isSoftware;
+    this.limits = this.device.limits;
+    this.maxDispatchesPerSubmit = options.maxDispatchesPerSubmit ?? 256;
+    this.pool = new BufferPool(this.device, this.limits.maxBufferSize);
+    const debug = options.debugShaders ?? (typeof process !== 'undefined' && process.env?.LATENTGPU_DEBUG_WGSL === '1');
+    this.pipelines = new PipelineCache(this.device, debug, (check) => this.pendingChecks.push(check));
+    void this.device.lost.then((info) => {
+      if (!this.disposed) this.lostError = new DeviceLostError(info.reason, info.message);
+    });
+    this.device.onuncapturederror = (ev: GPUUncapturedErrorEvent) => {
+      this.uncaptured.push(new GpuError(errorKind(ev.error), [], ev.error.message));
+    };
+  }
+
+  // ---- tensors -------------------------------------------------------------------------------
+
+  /** Uploads data as a new tensor. Float data is checked for NaN/Inf unless `allowNonFinite`. */
+  tensor(data: AnyTypedArray | number[], shape?: Shape, opts: { label?: string; allowNonFinite?: boolean } = {}): Tensor {
+    this.assertAlive();
+    const typed = Array.isArray(data) ? Float32Array.from(data) : data;
+    const s = shape ?? [typed.length];
+    const label = opts.label ?? this.nextLabel('tensor');
+    assertShape(s, label);
+    if (shapeSize(s) !== typed.length) {
+      throw new ShapeError(`${label}: ${typed.length} values do not fill shape ${formatShape(s)} (${shapeSize(s)}).`);
+    }
+    const dtype = dtypeOf(typed);
+    if (dtype === 'f32' && !opts.allowNonFinite) assertFinite(typed as Float32Array, shapeSize(s) / s[0], label);
+    const t = this.empty(s, dtype, label);
+    this.write(t, typed, 0);
+    return t;
+  }
+
+  /** A tensor with unspecified contents. */
+  empty<D extends DType = 'f32'>(shape: Shape, dtype: D = 'f32' as D, label = this.nextLabel('tensor')): Tensor<D> {
+    this.assertAlive();
+    assertShape(shape, label);
+    const bytes = shapeSize(shape) * 4;
+    const buffer = this.pool.acquire(bytes, STORAGE, label);
+    return new Tensor(this, buffer, shape, dtype, label);
+  }
+
+  /** A tensor filled with zeros (recorded as a GPU clear, no upload). */
+  zeros<D extends DType = 'f32'>(shape: Shape, dtype: D = 'f32' as D, label = this.nextLabel('zeros')): Tensor<D> {
+    const t = this.empty(shape, dtype, label);
+    this.clear(t);
+    return t;
+  }
+
+  /** Records a zero fill of the whole tensor. */
+  clear(t: Tensor): void {
+    this.endPass();
+    this.ensureEncoder().clearBuffer(t.buffer, 0, Math.ceil(t.bytes / 4) * 4);
+  }
+
+  /** Records a copy of `count` elements between tensors. */
+  copy(src: Tensor, dst: Tensor, count = Math.min(src.size, dst.size), srcStart = 0, dstStart = 0): void {
+    if (srcStart + count > src.size || dstStart + count > dst.size) {
+      throw new ShapeError(`copy of ${count} elements does not fit ${src} → ${dst}.`);
+    }
+    this.endPass();
+    this.ensureEncoder().copyBufferToBuffer(src.buffer, srcStart * 4, dst.buffer, dstStart * 4, count * 4);
+  }
+
+  write(t: Tensor, data: AnyTypedArray, start = 0): void {
+    this.assertAlive();
+    if (start + data.length > t.size) throw new ShapeError(`${data.length} values from ${start} do not fit ${t}.`);
+    // Commands recorded but not submitted may still read this buffer: queue writes overtake them.
+    if (this.dispatches > 0 || this.encoder) this.flush();
+    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    for (let off = 0; off < bytes.length; off += WRITE_CHUNK) {
+      const part = bytes.subarray(off, Math.min(bytes.length, off + WRITE_CHUNK));
+      this.queue.writeBuffer(t.buffer, start * 4 + off, part);
+    }
+  }
+
+  /** Reads `count` elements from `start` back to the CPU, after all recorded work. */
+  async read(t: Tensor, start = 0, count = t.size - start): Promise<AnyTypedArray> {
+    this.assertAlive();
+    if (start < 0 || count < 0 || start + count > t.size) throw new ShapeError(`read ${start}+${count} outside ${t}.`);
+    if (count === 0) return allocTyped(t.dtype, 0);
+    const bytes = count * 4;
+    const staging = this.pool.acquire(bytes, STAGING, `${t.label}.staging`);
+    this.endPass();
+    this.ensureEncoder().copyBufferToBuffer(t.buffer, start * 4, staging, 0, bytes);
+    this.flush();
+    try {
+      await staging.mapAsync(MapMode.READ, 0, Math.ceil(bytes / 4) * 4);
+    } catch (e) {
+      await this.throwIfFailed();
+      throw e;
+    }
+    const out = allocTyped(t.dtype, count);
+    new Uint8Array(out.buffer).set(new Uint8Array(staging.getMappedRange(0, bytes)));
+    staging.unmap();
+    this.pool.release(staging, this.serial - 1);
+    await this.throwIfFailed();
+    return out;
+  }
+
+  /** A small buffer to bind where a kernel's optional input (a bias, say) is not used. */
+  placeholder(): BufferSlice {
+    this.placeholder_ ??= this.device.createBuffer({ size: 256, usage: STORAGE, label: 'placeholder' });
+    return { buffer: this.placeholder_, offset: 0, size: 256 };
+  }
+
+  releaseBuffer(buffer: GPUBuffer): void {
+    if (this.disposed) return;
+    // Still needed by unsubmitted commands → free after the next submit; otherwise after the last one.
+    const serial = this.encoder ? this.serial : this.serial - 1;
+    this.pool.release(buffer, serial);
+    if (serial <= this.completed) this.pool.retire(this.completed);
+  }
+
+  // ---- dispatch ------------------------------------------------------------------------------
+
+  /** Records one dispatch of `spec`. Submits on its own every `maxDispatchesPerSubmit` dispatches. */
+  dispatch(spec: KernelSpec, d: Dispatch): void {
+    this.assertAlive();
+    if (d.args.length !== spec.bindings.length) {
+      throw new ShapeError(`${spec.name}: ${d.args.length} arguments for ${spec.bindings.length} bindings.`);
+    }
+    const [x, y = 1, z = 1] = d.workgroups;
+    const maxWg = this.limits.maxComputeWorkgroupsPerDimension;
+    if (x === 0 || y === 0 || z === 0) return;
+    if (x > maxWg || y > maxWg || z > maxWg) {
+      throw new LimitError(`${spec.name}: dispatch ${x}×${y}×${z} exceeds maxComputeWorkgroupsPerDimension (${maxWg}).`,
+        'maxComputeWorkgroupsPerDimension', maxWg, Math.max(x, y, z));
+    }
+    const pipeline = this.pipelines.get(spec, d.overrides);
+    const entries: GPUBindGroupEntry[] = d.args.map((arg, i) => ({ binding: i, resource: this.bindingResource(spec, i, arg) }));
+    const bindGroup = this.device.createBindGroup({ label: spec.name, layout: this.pipelines.layout(spec.bindings).bindGroup, entries });
+    if (!this.pass) this.pass = this.ensureEncoder().beginComputePass({ label: spec.name });
+    this.pass.setPipeline(pipeline);
+    this.pass.setBindGroup(0, bindGroup);
+    this.pass.dispatchWorkgroups(x, y, z);
+    if (this.batchKernels[this.batchKernels.length - 1] !== spec.name) this.batchKernels.push(spec.name);
+    if (++this.dispatches >= this.maxDispatchesPerSubmit) this.flush();
+  }
+
+  /** Workgroup counts for `n` invocations of size `wg`, folded into y past the per-dimension limit. */
+  grid(n: number, wg: number): [number, number] {
+    const groups = Math.ceil(n / wg);
+    const maxWg = this.limits.maxComputeWorkgroupsPerDimension;
+    if (groups <= maxWg) return [Math.max(groups, 1), 1];
+    const y = Math.ceil(groups / maxWg);
+    return [Math.ceil(groups / y), y];
+  }
+
+  private bindingResource(spec: KernelSpec, i: number, arg: DispatchArg): GPUBufferBinding {
+    const kind = spec.bindings[i];
+    if (arg instanceof ArrayBuffer) {
+      if (kind !== 'uniform') throw new ShapeError(`${spec.name}: binding ${i} is ${kind} storage, got uniform bytes.`);
+      const buffer = this.pool.acquire(arg.byteLength, UNIFORM, `${spec.name}.uniforms`);
+      this.queue.writeBuffer(buffer, 0, arg);
+      this.pool.release(buffer, this.serial);
+      return { buffer, offset: 0, size: arg.byteLength };
+    }
+    if (kind === 'uniform') throw new ShapeError(`${spec.name}: binding ${i} takes uniform bytes.`);
+    const slice = arg instanceof Tensor ? arg.slice() : arg;
+    const size = Math.ceil(slice.size / 4) * 4;
+    const max = this.limits.maxStorageBufferBindingSize;
+    if (size > max) {
+      throw new LimitError(`${spec.name}: binding ${i} is ${formatBytes(size)}, more than this adapter's ` +
+        `maxStorageBufferBindingSize (${formatBytes(max)}); split the data into row chunks.`,
+        'maxStorageBufferBindingSize', max, size);
+    }
+    if (slice.offset % this.limits.minStorageBufferOffsetAlignment !== 0) {
+      throw new LimitError(`${spec.name}: binding ${i} starts at byte ${slice.offset}, not a multiple of ` +
+        `minStorageBufferOffsetAlignment (${this.limits.minStorageBufferOffsetAlignment}).`,
+        'minStorageBufferOffsetAlignment', this.limits.minStorageBufferOffsetAlignment, slice.offset);
+    }
+    return { buffer: slice.buffer, offset: slice.offset, size };
+  }
+
+  // ---- submission ----------------------------------------------------------------------------
+
+  private ensureEncoder(): GPUCommandEncoder {
+    if (!this.encoder) {
+      for (const s of SCOPES) this.device.pushErrorScope(s);
+      this.encoder = this.device.createCommandEncoder({ label: `batch#${this.serial}` });
+    }
+    return this.encoder;
+  }
+
+  private endPass(): void {
+    if (this.pass) { this.pass.end(); this.pass = null; }
+  }
+
+  /** Submits everything recorded so far. Errors surface at the next `sync()` or `read()`. */
+  flush(): void {
+    if (!this.encoder) return;
+    this.endPass();
+    const kernels = this.batchKernels;
+    this.queue.submit([this.encoder.finish()]);
+    const pops = SCOPES.map(() => this.device.popErrorScope()).reverse();
+    this.pendingChecks.push(Promise.all(pops).then((errs) => {
+      const e = errs.find((x) => x);
+      if (!e) return null;
+      const named = kernels.filter((k) => e.message.includes(`"${k}`));
+      return new GpuError(errorKind(e), named.length ? named : kernels, e.message);
+    }));
+    const serial = this.serial++;
+    void this.queue.onSubmittedWorkDone().then(() => {
+      this.completed = Math.max(this.completed, serial);
+      this.pool.retire(this.completed);
+    });
+    this.encoder = null;
+    this.batchKernels = [];
+    this.dispatches = 0;
+  }
+
+  /** Submits, waits for the GPU to finish, and throws the first GPU error since the last check. */
+  async sync(): Promise<void> {
+    this.assertAlive();
+    this.flush();
+    await this.queue.onSubmittedWorkDone();
+    await this.throwIfFailed();
+  }
+
+  private async throwIfFailed(): Promise<void> {
+    const checks = this.pendingChecks;
+    this.pendingChecks = [];
+    const errors = (await Promise.all(checks)).filter((e): e is GpuError => e !== null);
+    const first = errors[0] ?? this.uncaptured.shift();
+    this.uncaptured = [];
+    if (this.lostError) throw this.lostError;
+    if (first) throw first;
+  }
+
+  private assertAlive(): void {
+    if (this.disposed) throw new DisposedError('The engine was disposed.');
+    if (this.lostError) throw this.lostError;
+  }
+
+  private nextLabel(prefix: string): string {
+    return `${prefix}#${++this.labelCounter}`;
+  }
+
+  stats(): PoolStats & { pipelines: number; submitted: number } {
+    return { ...this.pool.stats(), pipelines: this.pipelines.size, submitted: this.serial - 1 };
+  }
+
+  /** Frees every GPU resource and the device. The engine cannot be used afterwards. */
+  dispose(): void {
+    if (this.disposed) return;
+    try { this.flush(); } catch { /* the device may be lost already */ }
+    this.disposed = true;
+    this.pool.destroyAll();
+    this.placeholder_?.destroy();
+    this.pipelines.clear();
+    this.context.release();
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+}
+
+function errorKind(e: GPUError): GpuErrorKind {
+  const name = e.constructor?.name ?? '';
+  if (name.includes('OutOfMemory')) return 'out-of-memory';
+  if (name.includes('Internal')) return 'internal';
+  return 'validation';
+}
+

@@ -1,0 +1,21 @@
+/**
+ * latentgpu for Node: `createEngine()` finds a WebGPU device (hardware, llvmpipe or SwiftShader)
+ * and everything else works the same as in the browser build (`latentgpu/browser`).
+ */
+import { Engine, type EngineOptions } from './engine/engine.js';
+import { requestNodeGpu } from './gpu/node.js';
+import type { GpuRequest } from './gpu/types.js';
+
+export * from './core.js';
+export { requestNodeGpu, SWIFTSHADER_ICD } from './gpu/node.js';
+
+let warned = false;
+
+/** Creates an engine on the best WebGPU adapter of this machine (see `requestNodeGpu`). */
+export async function createEngine(options: EngineOptions & GpuRequest = {}): Promise<Engine> {
+  const ctx = await requestNodeGpu({
+    adapter: options.adapter,
+    onWarning: options.onWarning ?? ((m) => { if (!warned) { warned = true; console.warn(m); } }),
+  });
+  return new Engine(ctx, options);
+}

@@ -1,0 +1,49 @@
+import code from '../../shaders/matmul.wgsl';
+import type { Engine } from '../engine/engine.js';
+import { packUniforms, type KernelSpec } from '../engine/kernel.js';
+import type { BufferSlice } from '../engine/tensor.js';
+
+/** Bindings shared by the matmul family: params, A, B, bias, C. */
+export const MATMUL_BINDINGS = ['uniform', 'read', 'read', 'read', 'storage'] as const;
+
+export const matmulGeneral: KernelSpec = { name: 'matmul.general', code, bindings: MATMUL_BINDINGS };
+
+/** Shapes and strides of one matmul call, in elements. */
+export interface MatmulCall {
+  M: number; N: number; K: number; batch: number;
+  aRowStride: number; aColStride: number; aBatchStride: number;
+  bRowStride: number; bColStride: number; bBatchStride: number;
+  cBatchStride: number;
+  act: number; slope: number; alpha: number; beta: number; hasBias: boolean;
+}
+
+export function matmulUniforms(c: MatmulCall): ArrayBuffer {
+  return packUniforms([
+    ['u32', c.M], ['u32', c.N], ['u32', c.K], ['u32', c.batch],
+    ['u32', c.aRowStride], ['u32', c.aColStride], ['u32', c.aBatchStride],
+    ['u32', c.bRowStride], ['u32', c.bColStride], ['u32', c.bBatchStride],
+    ['u32', c.cBatchStride], ['u32', c.act], ['f32', c.slope], ['f32', c.alpha], ['f32', c.beta],
+    ['u32', c.hasBias ? 1 : 0],
+  ]);
+}
+
+const TM = 8;
+const TN = 4;
+
+/** Lanes per workgroup: enough for the columns, at least one 8-wide SIMD group. */
+export function matmulLanes(columnsPerLane: number): number {
+  let wg = 8;
+  while (wg < 64 && wg < columnsPerLane) wg *= 2;
+  return wg;
+}
+
+export function encodeMatmulGeneral(engine: Engine, call: MatmulCall, a: BufferSlice, b: BufferSlice,
+  bias: BufferSlice, c: BufferSlice): void {
+  const lanes = Math.ceil(call.N / TN);
+  const wg = matmulLanes(lanes);
+  engine.dispatch(matmulGeneral, {
+    overrides: { WG: wg },
+    args: [matmulUniforms(call), a, b, bias, c],
+    workgroups: [Math.ceil(lanes / wg), Math.ceil(call.M / TM), call.batch],
+  });
+}

@@ -1,0 +1,30 @@
+import code from '../../shaders/matmul_vec4.wgsl';
+import type { Engine } from '../engine/engine.js';
+import type { KernelSpec } from '../engine/kernel.js';
+import type { BufferSlice } from '../engine/tensor.js';
+import { MATMUL_BINDINGS, matmulLanes, matmulUniforms, type MatmulCall } from './matmul.js';
+
+export const matmulVec4: KernelSpec = { name: 'matmul.vec4', code, bindings: MATMUL_BINDINGS };
+
+const TM = 8;
+
+/** Whether the vec4 kernel can run this call (see the shader for the layout it needs). */
+export function vec4Applies(c: MatmulCall): boolean {
+  const bRowMajor = c.bColStride === 1 && c.bRowStride === c.N;
+  const aRowMajor = c.aColStride === 1 && c.aRowStride === c.K && c.K % 4 === 0;
+  const aTrans = c.aRowStride === 1 && c.aColStride === c.M && c.M % 4 === 0;
+  return bRowMajor && c.N % 4 === 0 && (aRowMajor || aTrans) &&
+    c.aBatchStride % 4 === 0 && c.bBatchStride % 4 === 0 && c.cBatchStride % 4 === 0;
+}
+
+
+export function encodeMatmulVec4(engine: Engine, call: MatmulCall, a: BufferSlice, b: BufferSlice,
+  bias: BufferSlice, c: BufferSlice): void {
+  const n4 = call.N / 4;
+  const wg = matmulLanes(n4);
+  engine.dispatch(matmulVec4, {
+    overrides: { WG: wg, A_TRANS: call.aColStride === 1 && call.aRowStride === call.K ? 0 : 1 },
+    args: [matmulUniforms(call), a, b, bias, c],
+    workgroups: [Math.ceil(n4 / wg), Math.ceil(call.M / TM), call.batch],
+  });
+}
