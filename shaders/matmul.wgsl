@@ -21,9 +21,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   let col0 = (wid.x * WG + lid.x) * TN;
   let row0 = wid.y * TM;
   let batch = wid.z;
-  let a_base = batch * p.a_bs;
+  let a_base = p.a_off + batch * p.a_bs;
   var bcol: array<u32, TN>;
-  for (var j = 0u; j < TN; j++) { bcol[j] = batch * p.b_bs + min(col0 + j, p.N - 1u) * p.b_cs; }
+  for (var j = 0u; j < TN; j++) { bcol[j] = p.b_off + batch * p.b_bs + min(col0 + j, p.N - 1u) * p.b_cs; }
   var arow: array<u32, TM>;
   for (var i = 0u; i < TM; i++) { arow[i] = a_base + min(row0 + i, p.M - 1u) * p.a_rs; }
   var acc: array<array<f32, TN>, TM>;

@@ -22,20 +22,22 @@ const TM: u32 = 8u;
 @compute @workgroup_size(WG, 1, 1)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
   let n4 = p.N / 4u;
+  let b_rs4 = p.b_rs / 4u;
   let col4 = wid.x * WG + lid.x;
   let col = min(col4, n4 - 1u);
   let row0 = wid.y * TM;
   let batch = wid.z;
-  let b_base = batch * p.b_bs / 4u;
+  let b_base = (p.b_off + batch * p.b_bs) / 4u;
   var acc: array<vec4<f32>, TM>;
   if (A_TRANS) {
     // A stored [K, M]: four consecutive rows of op(A) are one vec4 of a row of storage.
     let m4 = p.M / 4u;
-    let a_base = batch * p.a_bs / 4u;
+    let a_cs4 = p.a_cs / 4u;
+    let a_base = (p.a_off + batch * p.a_bs) / 4u;
     for (var k = 0u; k < p.K; k++) {
-      let bv = b[b_base + k * n4 + col];
+      let bv = b[b_base + k * b_rs4 + col];
       for (var q = 0u; q < TM / 4u; q++) {
-        let av = a[a_base + k * m4 + min(row0 / 4u + q, m4 - 1u)];
+        let av = a[a_base + k * a_cs4 + min(row0 / 4u + q, m4 - 1u)];
         acc[4u * q] = fma(vec4<f32>(av.x), bv, acc[4u * q]);
         acc[4u * q + 1u] = fma(vec4<f32>(av.y), bv, acc[4u * q + 1u]);
         acc[4u * q + 2u] = fma(vec4<f32>(av.z), bv, acc[4u * q + 2u]);
@@ -44,15 +46,16 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
     }
   } else {
     let k4 = p.K / 4u;
-    let a_base = batch * p.a_bs / 4u;
+    let a_rs4 = p.a_rs / 4u;
+    let a_base = (p.a_off + batch * p.a_bs) / 4u;
     for (var k = 0u; k < k4; k++) {
-      let kb = b_base + 4u * k * n4 + col;
+      let kb = b_base + 4u * k * b_rs4 + col;
       let b0 = b[kb];
-      let b1 = b[kb + n4];
-      let b2 = b[kb + 2u * n4];
-      let b3 = b[kb + 3u * n4];
+      let b1 = b[kb + b_rs4];
+      let b2 = b[kb + 2u * b_rs4];
+      let b3 = b[kb + 3u * b_rs4];
       for (var i = 0u; i < TM; i++) {
-        let av = a[a_base + min(row0 + i, p.M - 1u) * k4 + k];
+        let av = a[a_base + min(row0 + i, p.M - 1u) * a_rs4 + k];
         acc[i] = fma(vec4<f32>(av.x), b0, acc[i]);
         acc[i] = fma(vec4<f32>(av.y), b1, acc[i]);
         acc[i] = fma(vec4<f32>(av.z), b2, acc[i]);

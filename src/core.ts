@@ -3,3 +3,7 @@ export * from './engine/index.js';
 export * from './gpu/types.js';
 export { matmul, type MatmulOptions } from './ops/matmul.js';
 export { ACTIVATIONS, type Activation } from './kernels/activations.js';
+export { reduce, sum, mean, max, min, sumOfSquares, type ReduceKind, type Axis } from './ops/reduce.js';
+export { elementwise, add, sub, mul, div, affine, activate, type ElementwiseOptions } from './ops/elementwise.js';
+export { normalizeRows, softmaxRows, topkRows, argmaxRows, argminRows, type TopK } from './ops/rows.js';
+export { rowChunks, type RowChunk } from './ops/chunks.js';

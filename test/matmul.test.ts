@@ -122,3 +122,18 @@ describe('matmul rejects bad input before any GPU work', () => {
     expect(() => matmul(engine, engine.zeros([2, 2, 2, 2]), b2)).toThrow(/2-D or 3-D/);
   });
 });
+
+describe('matmul with K past one invocation\'s loop budget', () => {
+  it('Aᵀ·A over 70k rows (a covariance) is split into K chunks', async () => {
+    const engine = await getEngine();
+    const n = 70_000; const d = 4;
+    const data = new Float32Array(n * d);
+    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) data[i * d + j] = ((i + j) % 3) - 1;
+    const x = engine.tensor(data, [n, d]);
+    const got = await matmul(engine, x, x, { transA: true }).read();
+    const want = refMatmul({ a: data, b: data, M: d, N: d, K: n, batchA: 1, batchB: 1, transA: true });
+    expectClose(got, want, 0, 1e-6, 'XᵀX');
+    const gotG = await matmul(engine, x.reshape([n, d]), engine.tensor(randomArray(3 * d, 2), [3, d]), { transA: false, transB: true }).read();
+    expect(gotG.length).toBe(n * 3);
+  });
+});

@@ -28,7 +28,7 @@ export interface Dispatch {
 const STORAGE = BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST;
 const UNIFORM = BufferUsage.UNIFORM | BufferUsage.COPY_DST;
 const STAGING = BufferUsage.MAP_READ | BufferUsage.COPY_DST;
-const SCOPES: GpuErrorKind[] = ['validation', 'out-of-memory', 'internal'];
+const SCOPES: GPUErrorFilter[] = ['validation', 'out-of-memory', 'internal'];
 const WRITE_CHUNK = 64 * 1024 * 1024;
 
 /**
@@ -138,7 +138,7 @@ export class Engine {
     const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     for (let off = 0; off < bytes.length; off += WRITE_CHUNK) {
       const part = bytes.subarray(off, Math.min(bytes.length, off + WRITE_CHUNK));
-      this.queue.writeBuffer(t.buffer, start * 4 + off, part);
+      this.queue.writeBuffer(t.buffer, start * 4 + off, part as Uint8Array<ArrayBuffer>);
     }
   }
 

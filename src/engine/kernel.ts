@@ -6,6 +6,14 @@
  * parameters from a `uniform` binding (packed by `packUniforms`) and its tile sizes from
  * `override` constants, so one compiled pipeline serves every size.
  */
+/**
+ * Most loop iterations one invocation may run, all loops together. Mesa's llvmpipe stops every
+ * loop of an invocation after 65,535 iterations in total (its loop limiter, measured here: one loop
+ * of 70,000 stops at 65,535; two of 40,000 at 65,534), silently. Kernels keep each invocation's
+ * loops under this budget and the host splits longer work into several dispatches.
+ */
+export const LOOP_BUDGET = 32_768;
+
 export type BindingKind = 'uniform' | 'read' | 'storage';
 
 export interface KernelSpec {

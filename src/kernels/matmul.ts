@@ -15,6 +15,8 @@ export interface MatmulCall {
   bRowStride: number; bColStride: number; bBatchStride: number;
   cBatchStride: number;
   act: number; slope: number; alpha: number; beta: number; hasBias: boolean;
+  /** Element offsets into A and B (K chunks). */
+  aOffset?: number; bOffset?: number;
 }
 
 export function matmulUniforms(c: MatmulCall): ArrayBuffer {
@@ -23,7 +25,7 @@ export function matmulUniforms(c: MatmulCall): ArrayBuffer {
     ['u32', c.aRowStride], ['u32', c.aColStride], ['u32', c.aBatchStride],
     ['u32', c.bRowStride], ['u32', c.bColStride], ['u32', c.bBatchStride],
     ['u32', c.cBatchStride], ['u32', c.act], ['f32', c.slope], ['f32', c.alpha], ['f32', c.beta],
-    ['u32', c.hasBias ? 1 : 0],
+    ['u32', c.hasBias ? 1 : 0], ['u32', c.aOffset ?? 0], ['u32', c.bOffset ?? 0],
   ]);
 }
 

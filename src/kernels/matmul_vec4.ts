@@ -10,11 +10,12 @@ const TM = 8;
 
 /** Whether the vec4 kernel can run this call (see the shader for the layout it needs). */
 export function vec4Applies(c: MatmulCall): boolean {
-  const bRowMajor = c.bColStride === 1 && c.bRowStride === c.N;
-  const aRowMajor = c.aColStride === 1 && c.aRowStride === c.K && c.K % 4 === 0;
-  const aTrans = c.aRowStride === 1 && c.aColStride === c.M && c.M % 4 === 0;
+  const bRowMajor = c.bColStride === 1 && c.bRowStride % 4 === 0;
+  const aRowMajor = c.aColStride === 1 && c.aRowStride % 4 === 0 && c.K % 4 === 0;
+  const aTrans = c.aRowStride === 1 && c.aColStride % 4 === 0 && c.M % 4 === 0;
   return bRowMajor && c.N % 4 === 0 && (aRowMajor || aTrans) &&
-    c.aBatchStride % 4 === 0 && c.bBatchStride % 4 === 0 && c.cBatchStride % 4 === 0;
+    c.aBatchStride % 4 === 0 && c.bBatchStride % 4 === 0 && c.cBatchStride % 4 === 0 &&
+    (c.aOffset ?? 0) % 4 === 0 && (c.bOffset ?? 0) % 4 === 0;
 }
 
 
@@ -23,7 +24,7 @@ export function encodeMatmulVec4(engine: Engine, call: MatmulCall, a: BufferSlic
   const n4 = call.N / 4;
   const wg = matmulLanes(n4);
   engine.dispatch(matmulVec4, {
-    overrides: { WG: wg, A_TRANS: call.aColStride === 1 && call.aRowStride === call.K ? 0 : 1 },
+    overrides: { WG: wg, A_TRANS: call.aColStride === 1 ? 0 : 1 },
     args: [matmulUniforms(call), a, b, bias, c],
     workgroups: [Math.ceil(n4 / wg), Math.ceil(call.M / TM), call.batch],
   });

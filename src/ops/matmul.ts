@@ -104,9 +104,24 @@ export function matmul(engine: Engine, a: Tensor, b: Tensor, opts: MatmulOptions
   return c;
 }
 
+/** K per dispatch: the kernels loop over K (or K/4), so this keeps them inside LOOP_BUDGET. */
+const K_CHUNK = 8192;
+
+/**
+ * Records one product, split into K chunks of at most K_CHUNK that accumulate into C (beta = 1
+ * after the first; bias and activation on the last only).
+ */
 function encode(engine: Engine, call: MatmulCall, a: BufferSlice, b: BufferSlice, bias: BufferSlice, c: BufferSlice): void {
-  if (vec4Applies(call)) encodeMatmulVec4(engine, call, a, b, bias, c);
-  else encodeMatmulGeneral(engine, call, a, b, bias, c);
+  const kernel = vec4Applies(call) ? encodeMatmulVec4 : encodeMatmulGeneral;
+  if (call.K <= K_CHUNK) { kernel(engine, call, a, b, bias, c); return; }
+  for (let k0 = 0; k0 < call.K; k0 += K_CHUNK) {
+    const k = Math.min(K_CHUNK, call.K - k0);
+    const last = k0 + k >= call.K;
+    kernel(engine, {
+      ...call, K: k, beta: k0 === 0 ? call.beta : 1, act: last ? call.act : 0, hasBias: last && call.hasBias,
+      aOffset: k0 * call.aColStride, bOffset: k0 * call.bRowStride,
+    }, a, b, bias, c);
+  }
 }
 
 function slice(t: Tensor, start: number, count: number): BufferSlice {
