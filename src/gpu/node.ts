@@ -32,14 +32,14 @@ interface Candidate {
 const CANDIDATES: Candidate[] = [
   {
     kind: 'hardware', flags: [], featureLevel: 'core',
-    prepare: () => undefined,
+    // Without a Vulkan loader Dawn only prints a warning; say why here instead.
+    prepare: () => (hasVulkanLoader() ? undefined : 'no Vulkan loader (libvulkan.so.1) on this machine'),
   },
   {
     kind: 'llvmpipe', flags: ['backend=opengl'], featureLevel: 'compatibility',
     prepare: () => {
       // Mesa's EGL needs no display server when told so.
       process.env.EGL_PLATFORM ??= 'surfaceless';
-      process.env.XDG_RUNTIME_DIR ??= '/tmp';
       return undefined;
     },
   },
@@ -52,6 +52,12 @@ const CANDIDATES: Candidate[] = [
     },
   },
 ];
+
+function hasVulkanLoader(): boolean {
+  const dirs = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/usr/local/lib',
+    ...(process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean)];
+  return process.platform !== 'linux' || dirs.some((d) => existsSync(`${d}/libvulkan.so.1`));
+}
 
 function isSoftwareName(description: string): AdapterKind | undefined {
   const d = description.toLowerCase();
@@ -70,6 +76,8 @@ function isSoftwareName(description: string): AdapterKind | undefined {
 export async function requestNodeGpu(request: GpuRequest = {}): Promise<GpuContext> {
   const choice: AdapterChoice = request.adapter ?? parseAdapterChoice(process.env.LATENTGPU_ADAPTER);
   const { create } = await loadDawn();
+  // Mesa and the Vulkan loader complain on stderr without one; nothing is written there.
+  process.env.XDG_RUNTIME_DIR ??= '/tmp';
   const tried: AdapterAttempt[] = [];
   const candidates = choice === 'auto' ? CANDIDATES : CANDIDATES.filter((c) => c.kind === choice);
   for (const c of candidates) {

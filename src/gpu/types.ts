@@ -44,5 +44,5 @@ export class NoAdapterError extends Error {
 export function parseAdapterChoice(value: string | undefined): AdapterChoice {
   const v = (value ?? 'auto').trim().toLowerCase();
   if ((ADAPTER_CHOICES as readonly string[]).includes(v)) return v as AdapterChoice;
-  throw new Error(`Unknown adapter "${value}": expected one of ${ADAPTER_CHOICES.join(', ')}.`);
+  throw new NoAdapterError(`Unknown adapter "${value}": expected one of ${ADAPTER_CHOICES.join(', ')}.`, []);
 }

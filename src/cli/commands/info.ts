@@ -1,0 +1,38 @@
+import type { Command } from 'commander';
+import { createEngine } from '../../index.js';
+import { parseAdapterChoice } from '../../gpu/types.js';
+
+const SHOWN_LIMITS = [
+  'maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeInvocationsPerWorkgroup', 'maxComputeWorkgroupSizeX',
+  'maxComputeWorkgroupsPerDimension', 'maxComputeWorkgroupStorageSize', 'maxStorageBuffersPerShaderStage',
+  'minStorageBufferOffsetAlignment',
+] as const;
+
+export function registerInfo(program: Command): void {
+  program.command('info')
+    .description('Show the WebGPU adapter latentgpu picks, its limits and the fallbacks tried.')
+    .option('--adapter <kind>', 'auto | hardware | llvmpipe | swiftshader (env LATENTGPU_ADAPTER)')
+    .option('--json', 'machine-readable output')
+    .addHelpText('after', '\nExample:\n  latentgpu info --adapter llvmpipe')
+    .action(async (opts: { adapter?: string; json?: boolean }) => {
+      const engine = await createEngine({ adapter: opts.adapter ? parseAdapterChoice(opts.adapter) : undefined, onWarning: () => {} });
+      try {
+        const limits = Object.fromEntries(SHOWN_LIMITS.map((k) => [k, engine.limits[k]]));
+        const features = [...engine.device.features].sort();
+        const info = {
+          adapter: engine.kind, description: engine.description, software: engine.isSoftware,
+          featureLevel: engine.context.featureLevel, tried: engine.context.tried, limits, features,
+        };
+        if (opts.json) { console.log(JSON.stringify(info, null, 2)); return; }
+        console.log(`adapter      ${info.adapter}${info.software ? ' (software: CPU speed)' : ''}`);
+        console.log(`description  ${info.description}`);
+        console.log(`feature level ${info.featureLevel}`);
+        console.log('tried        ' + info.tried.map((t) => `${t.kind}: ${t.ok ? 'ok' : t.reason}`).join('\n             '));
+        console.log('limits');
+        for (const [k, v] of Object.entries(limits)) console.log(`  ${k.padEnd(36)} ${v}`);
+        console.log(`features     ${features.join(', ') || '(none)'}`);
+      } finally {
+        engine.dispose();
+      }
+    });
+}
