@@ -1,5 +1,6 @@
-// Fast batched matmul for B row-major with N % 4 == 0, and A either row-major with K % 4 == 0
-// (read as vec4 along k) or transposed with M % 4 == 0 (read as vec4 along m).
+// Fast batched matmul for N % 4 == 0 in three layouts: A row-major (K % 4 == 0, read as vec4
+// along k) with B row-major or transposed (B_TRANS: read as vec4 along k, combined by dot
+// products); or A transposed (A_TRANS, M % 4 == 0, read as vec4 along m) with B row-major.
 //
 // Why this shape: CPU adapters (llvmpipe) run each invocation as one SIMD lane. Rows of C are taken
 // from workgroup_id, so every lane of a workgroup reads the same A element: a uniform load that is
@@ -11,6 +12,7 @@
 
 override WG: u32 = 64u;
 override A_TRANS: bool = false;
+override B_TRANS: bool = false;
 const TM: u32 = 8u;
 
 @group(0) @binding(0) var<uniform> p: MatmulParams;
@@ -42,6 +44,23 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
         acc[4u * q + 1u] = fma(vec4<f32>(av.y), bv, acc[4u * q + 1u]);
         acc[4u * q + 2u] = fma(vec4<f32>(av.z), bv, acc[4u * q + 2u]);
         acc[4u * q + 3u] = fma(vec4<f32>(av.w), bv, acc[4u * q + 3u]);
+      }
+    }
+  } else if (B_TRANS) {
+    // B stored [N, K]: each lane reads its four columns' k-vectors and takes dot products.
+    let k4 = p.K / 4u;
+    let a_rs4 = p.a_rs / 4u;
+    let b_cs4 = p.b_cs / 4u;
+    let a_base = (p.a_off + batch * p.a_bs) / 4u;
+    let bc = b_base + 4u * col * b_cs4;
+    for (var k = 0u; k < k4; k++) {
+      let b0 = b[bc + k];
+      let b1 = b[bc + b_cs4 + k];
+      let b2 = b[bc + 2u * b_cs4 + k];
+      let b3 = b[bc + 3u * b_cs4 + k];
+      for (var i = 0u; i < TM; i++) {
+        let av = a[a_base + min(row0 + i, p.M - 1u) * a_rs4 + k];
+        acc[i] += vec4<f32>(dot(av, b0), dot(av, b1), dot(av, b2), dot(av, b3));
       }
     }
   } else {
