@@ -1,0 +1,85 @@
+// Merges one tile of candidate distances into each row's running k nearest neighbours.
+//
+// The tile holds, for rows [0, R) and candidate columns [col_offset, col_offset + C), the value
+// ‖b‖² − 2a·b (the matmul kernel's output with alpha = −2 and the column norms as bias); the row's
+// own ‖a‖² does not change the ranking and is added once, when the lists are finalised.
+//
+// Why a heap and not an insertion list: llvmpipe silently stops an invocation's loops after 65,535
+// iterations in total. Insertion into a sorted list costs up to k shifts per candidate, so data
+// that arrives in decreasing distance (points sorted along a line) would cost C·k iterations.
+// A max-heap keyed on (distance, index) costs at most log2(k) + 1 per candidate, so the host can
+// bound a dispatch by C·(log2 k + 2) + k·(log2 k + 3). Between dispatches the lists stay in heap
+// order; `finalize` heap-sorts them ascending and adds ‖a‖² (clamped at 0 against rounding).
+// Ties are broken by the lower index, so the result equals a sort by (distance, index).
+struct Params { R: u32, C: u32, ld: u32, k: u32, col_offset: u32, self_offset: u32, first: u32, finalize: u32 }
+
+const MAX_K: u32 = 128u;
+const EMPTY: u32 = 0xffffffffu;
+const WORST: f32 = 0x1.fffffep+127f;
+override WG: u32 = 64u;
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> tile: array<f32>;
+@group(0) @binding(2) var<storage, read> row_norms: array<f32>;
+@group(0) @binding(3) var<storage, read_write> vals: array<f32>;
+@group(0) @binding(4) var<storage, read_write> idx: array<u32>;
+
+var<private> hv: array<f32, MAX_K>;
+var<private> hi: array<u32, MAX_K>;
+
+fn worse(av: f32, ai: u32, bv: f32, bi: u32) -> bool {
+  return av > bv || (av == bv && ai > bi);
+}
+
+// Places (v, g) at the root's hole and sifts it down within heap[0, n).
+fn sift_down(v: f32, g: u32, n: u32) {
+  var pos = 0u;
+  loop {
+    let l = 2u * pos + 1u;
+    if (l >= n) { break; }
+    var m = l;
+    if (l + 1u < n && worse(hv[l + 1u], hi[l + 1u], hv[l], hi[l])) { m = l + 1u; }
+    if (!worse(hv[m], hi[m], v, g)) { break; }
+    hv[pos] = hv[m];
+    hi[pos] = hi[m];
+    pos = m;
+  }
+  hv[pos] = v;
+  hi[pos] = g;
+}
+
+@compute @workgroup_size(WG, 1, 1)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let r = gid.x + gid.y * nwg.x * WG;
+  if (r >= p.R) { return; }
+  let k = p.k;
+  let base = r * k;
+  for (var j = 0u; j < k; j++) {
+    if (p.first != 0u) { hv[j] = WORST; hi[j] = EMPTY; } else { hv[j] = vals[base + j]; hi[j] = idx[base + j]; }
+  }
+  let self_col = select(EMPTY, p.self_offset + r, p.self_offset != EMPTY);
+  let row = r * p.ld;
+  for (var c = 0u; c < p.C; c++) {
+    let v = tile[row + c];
+    let g = p.col_offset + c;
+    // NaN compares false and is never taken.
+    if (g != self_col && (v < hv[0] || (v == hv[0] && g < hi[0]))) { sift_down(v, g, k); }
+  }
+  if (p.finalize != 0u) {
+    for (var end = k - 1u; end > 0u; end--) {
+      let tv = hv[end];
+      let ti = hi[end];
+      hv[end] = hv[0];
+      hi[end] = hi[0];
+      sift_down(tv, ti, end);
+    }
+    let rn = row_norms[r];
+    for (var j = 0u; j < k; j++) {
+      hv[j] = select(max(hv[j] + rn, 0.0), WORST, hi[j] == EMPTY);
+    }
+  }
+  for (var j = 0u; j < k; j++) {
+    vals[base + j] = hv[j];
+    idx[base + j] = hi[j];
+  }
+}
