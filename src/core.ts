@@ -7,3 +7,4 @@ export { reduce, sum, mean, max, min, sumOfSquares, type ReduceKind, type Axis }
 export { elementwise, add, sub, mul, div, affine, activate, type ElementwiseOptions } from './ops/elementwise.js';
 export { normalizeRows, softmaxRows, topkRows, argmaxRows, argminRows, type TopK } from './ops/rows.js';
 export { rowChunks, type RowChunk } from './ops/chunks.js';
+export { knnGraph, knnQuery, disposeKnnGraph, AUTO_APPROX_ABOVE, type KnnGraph, type KnnOptions } from './models/knn/index.js';
