@@ -1,0 +1,154 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import { formatBytes, LatentGpuError, LimitError } from '../engine/errors.js';
+import type { Engine } from '../engine/engine.js';
+import type { Tensor } from '../engine/tensor.js';
+import { createEngine } from '../index.js';
+import { parseAdapterChoice } from '../gpu/types.js';
+import { loadDataset, type Dataset } from '../io/dataset.js';
+import type { Split } from '../io/fashion-mnist.js';
+import { Reporter, round } from './progress.js';
+
+/** Ctrl-C: the run stops at the next check, removes its temporary files and exits with 130. */
+export class InterruptedError extends LatentGpuError {
+  constructor() { super('interrupted.'); }
+}
+
+/** Options every data command accepts. */
+export interface CommonOptions {
+  output?: string;
+  format?: string;
+  force?: boolean;
+  plot?: string;
+  labels?: string;
+  split?: Split;
+  limit?: number;
+  dropInvalid?: boolean;
+  seed: number;
+  adapter?: string;
+  quiet?: boolean;
+  json?: boolean;
+  open?: boolean;
+}
+
+export function parseIntOption(min: number, max = Number.MAX_SAFE_INTEGER) {
+  return (value: string): number => {
+    const v = Number(value);
+    if (!Number.isInteger(v) || v < min || v > max) throw new InvalidArgumentError(`expected an integer from ${min}${max < 1e15 ? ` to ${max}` : ' up'}.`);
+    return v;
+  };
+}
+
+export function parseFloatOption(min: number) {
+  return (value: string): number => {
+    const v = Number(value);
+    if (!Number.isFinite(v) || v < min) throw new InvalidArgumentError(`expected a number ≥ ${min}.`);
+    return v;
+  };
+}
+
+export function parseIntList(value: string): number[] {
+  const parts = value.split(',').map((s) => Number(s.trim()));
+  if (parts.length === 0 || parts.some((v) => !Number.isInteger(v) || v < 1)) {
+    throw new InvalidArgumentError('expected positive integers separated by commas, e.g. 256,64.');
+  }
+  return parts;
+}
+
+/** Adds the input, output and run options shared by the data commands. */
+export function addCommonOptions(cmd: Command, { output = true } = {}): Command {
+  cmd.option('--labels <column|file>', 'labels: a CSV/TSV column (name or 0-based number) or a file with one label per row')
+    .option('--split <split>', 'fashion-mnist split: train | test | all', (v) => {
+      if (!['train', 'test', 'all'].includes(v)) throw new InvalidArgumentError('expected train, test or all.');
+      return v;
+    })
+    .option('--limit <n>', 'use only the first N rows', parseIntOption(1))
+    .option('--drop-invalid', 'skip rows with NaN, Inf or missing values instead of failing');
+  if (output) {
+    cmd.option('-o, --output <path>', 'output file: .npy, .csv or .tsv (or a folder with --format projector); CSV on stdout without it')
+      .option('--format <format>', 'npy | csv | tsv | projector (TensorFlow Embedding Projector tensors.tsv + metadata.tsv)')
+      .option('--force', 'overwrite existing output files');
+  }
+  return cmd.option('--seed <n>', 'random seed', parseIntOption(0, 2 ** 32 - 1), 1)
+    .option('--adapter <kind>', 'auto | hardware | llvmpipe | swiftshader (env LATENTGPU_ADAPTER)')
+    .option('-q, --quiet', 'no progress or messages on stderr')
+    .option('--json', 'JSON progress lines on stderr and a JSON summary on stdout');
+}
+
+/** Refuses data that cannot fit in one buffer of this adapter, naming the limit. */
+export function assertFitsAdapter(rows: number, cols: number, limits: Pick<GPUSupportedLimits, 'maxBufferSize'>, what: string): void {
+  const bytes = rows * cols * 4;
+  if (bytes > limits.maxBufferSize) {
+    throw new LimitError(`${what} (${rows}×${cols} float32, ${formatBytes(bytes)}) is more than this adapter can hold in one buffer ` +
+      `(maxBufferSize ${formatBytes(limits.maxBufferSize)}); use --limit ${Math.floor(limits.maxBufferSize / (cols * 4))} or fewer rows.`,
+    'maxBufferSize', limits.maxBufferSize, bytes);
+  }
+}
+
+/** One CLI run: progress, timing, the engine, the loaded data and the final summary. */
+export class RunContext {
+  readonly reporter: Reporter;
+  readonly summary: Record<string, unknown> = {};
+  private engine_?: Engine;
+  private readonly disposers: (() => void)[] = [];
+
+  constructor(readonly command: string, readonly opts: Partial<CommonOptions>, readonly signal: AbortSignal) {
+    this.reporter = new Reporter({ quiet: opts.quiet, json: opts.json });
+    this.summary.command = command;
+  }
+
+  /** Throws InterruptedError once Ctrl-C was pressed. */
+  checkAbort(): void {
+    if (this.signal.aborted) throw new InterruptedError();
+  }
+
+  async engine(): Promise<Engine> {
+    if (!this.engine_) {
+      this.engine_ = await this.reporter.stage('adapter', () => createEngine({
+        adapter: this.opts.adapter ? parseAdapterChoice(this.opts.adapter) : undefined,
+        onWarning: (m) => this.reporter.note(m),
+      }));
+      this.summary.adapter = { kind: this.engine_.kind, description: this.engine_.description };
+    }
+    return this.engine_;
+  }
+
+  load(input: string): Promise<Dataset> {
+    return this.reporter.stage('load', (p) => {
+      const ds = loadDataset(input, {
+        labels: this.opts.labels, split: this.opts.split, limit: this.opts.limit, dropInvalid: this.opts.dropInvalid,
+        onProgress: (done, total) => p.update(done, total || undefined),
+      });
+      this.summary.input = { name: ds.name, format: ds.format, rows: ds.n, cols: ds.d, dropped: ds.dropped, labelled: !!ds.labels };
+      if (ds.dropped) this.reporter.note(`${ds.name}: skipped ${ds.dropped} row${ds.dropped > 1 ? 's' : ''} with NaN, Inf or missing values.`);
+      return ds;
+    });
+  }
+
+  /** Uploads a matrix, first checking that it fits the adapter. */
+  async upload(x: Float32Array, rows: number, cols: number, label: string): Promise<Tensor> {
+    const engine = await this.engine();
+    assertFitsAdapter(rows, cols, engine.limits, label);
+    return this.track(engine.tensor(x, [rows, cols], { label }));
+  }
+
+  /** Disposes `t` when the run ends. */
+  track<T extends { dispose(): void }>(t: T): T {
+    this.disposers.push(() => t.dispose());
+    return t;
+  }
+
+  /** Prints the summary: JSON on stdout with --json, else one line on stderr. */
+  finish(human: string): void {
+    this.summary.stages = this.reporter.timings;
+    this.summary.total_s = this.reporter.elapsed();
+    if (this.opts.json) process.stdout.write(JSON.stringify(this.summary, null, 2) + '\n');
+    else this.reporter.note(`${human} (${round(this.reporter.elapsed(), 1)} s: ${Object.entries(this.reporter.timings).map(([k, v]) => `${k} ${round(v, 1)} s`).join(', ')})`);
+  }
+
+  dispose(): void {
+    for (const d of this.disposers.reverse()) { try { d(); } catch { /* already gone */ } }
+    this.disposers.length = 0;
+    this.engine_?.dispose();
+    this.engine_ = undefined;
+  }
+}

@@ -1,0 +1,43 @@
+import { Command, CommanderError } from 'commander';
+import { LatentGpuError } from '../engine/errors.js';
+import { removePendingTemps } from '../io/write.js';
+import { registerBench } from './commands/bench.js';
+import { registerInfo } from './commands/info.js';
+import { InterruptedError } from './context.js';
+
+/** Builds the `latentgpu` program; each command registers itself from src/cli/commands/. */
+export function buildProgram(signal: AbortSignal = new AbortController().signal): Command {
+  const program = new Command('latentgpu')
+    .description('High-dimensional data to low-dimensional latent spaces on the GPU (WebGPU).')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerInfo(program);
+  registerBench(program, signal);
+  return program;
+}
+
+/**
+ * Runs the CLI and returns the exit code: 0 on success, 1 for a user mistake (one sentence on stderr,
+ * no stack trace), 130 when interrupted, 70 for an internal error. `argv` is Node-style (two leading entries).
+ */
+export async function main(argv = process.argv, signal: AbortSignal = new AbortController().signal): Promise<number> {
+  try {
+    await buildProgram(signal).parseAsync(argv);
+    return 0;
+  } catch (e) {
+    removePendingTemps();
+    if (e instanceof CommanderError) return e.exitCode;
+    if (e instanceof InterruptedError || signal.aborted) {
+      console.error('latentgpu: interrupted.');
+      return 130;
+    }
+    if (e instanceof LatentGpuError || (e instanceof Error && e.name === 'NoAdapterError')) {
+      console.error(`latentgpu: ${e.message}`);
+      return 1;
+    }
+    if (process.env.LATENTGPU_DEBUG) throw e;
+    console.error(`latentgpu: internal error: ${(e as Error).message} (set LATENTGPU_DEBUG=1 for the stack trace)`);
+    return 70;
+  }
+}
