@@ -3,6 +3,7 @@ import { LatentGpuError } from '../engine/errors.js';
 import { removePendingTemps } from '../io/write.js';
 import { registerBench } from './commands/bench.js';
 import { registerInfo } from './commands/info.js';
+import { registerKnn } from './commands/knn.js';
 import { InterruptedError } from './context.js';
 
 /** Builds the `latentgpu` program; each command registers itself from src/cli/commands/. */
@@ -13,6 +14,7 @@ export function buildProgram(signal: AbortSignal = new AbortController().signal)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerInfo(program);
+  registerKnn(program, signal);
   registerBench(program, signal);
   return program;
 }

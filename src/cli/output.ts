@@ -1,0 +1,82 @@
+import { spawn } from 'node:child_process';
+import { InvalidInputError } from '../engine/errors.js';
+import type { Dataset } from '../io/dataset.js';
+import { renderScatter } from '../io/plot.js';
+import { assertWritable, outputFormat, writeAtomic, writeTable, type OutputTable } from '../io/write.js';
+import type { RunContext } from './context.js';
+
+/**
+ * Checks every output before the long work starts: an existing file without --force, a missing
+ * folder or an unknown format fail now, not after an hour of t-SNE.
+ */
+export function checkOutputs(ctx: RunContext): void {
+  const { output, plot, force, format } = ctx.opts;
+  if (output !== undefined) {
+    const f = outputFormat(output, format);
+    if (f !== 'projector') assertWritable(output, force);
+  }
+  if (plot !== undefined) {
+    if (!/\.png$/i.test(plot)) throw new InvalidInputError(`--plot ${plot}: the plot is a PNG, give a .png name.`);
+    assertWritable(plot, force);
+  }
+  if (output === undefined && format !== undefined) throw new InvalidInputError('--format needs an output path (-o).');
+}
+
+/** Labels of the dataset rows as class names, for text outputs and the projector metadata. */
+export function labelColumn(ds: Dataset): Record<string, string[]> | undefined {
+  if (!ds.labels) return undefined;
+  const names = ds.classNames ?? [];
+  return { label: Array.from(ds.labels, (l) => names[l] ?? String(l)) };
+}
+
+/** Writes `-o` (or CSV on stdout when there is neither -o, --plot nor --json) and records the files. */
+export function emitTable(ctx: RunContext, table: OutputTable): string[] {
+  const { output, format, force, plot, json } = ctx.opts;
+  if (output !== undefined) {
+    const files = writeTable(output, table, { format, force });
+    ctx.summary.outputs = [...((ctx.summary.outputs as string[]) ?? []), ...files];
+    return files;
+  }
+  if (plot === undefined && !json) {
+    const cols = table.columns ?? Array.from({ length: table.cols }, (_, j) => `dim${j}`);
+    const extra = Object.entries(table.extra ?? {});
+    const lines = [[...cols, ...extra.map(([k]) => k)].join(',')];
+    for (let i = 0; i < table.rows; i++) {
+      const cells: string[] = [];
+      for (let j = 0; j < table.cols; j++) {
+        const v = table.data[i * table.cols + j];
+        cells.push(Number.isInteger(v) ? String(v) : String(+v.toPrecision(9)));
+      }
+      for (const [, v] of extra) cells.push(/[",\n]/.test(String(v[i])) ? `"${String(v[i]).replace(/"/g, '""')}"` : String(v[i]));
+      lines.push(cells.join(','));
+      if (lines.length >= 4096) { process.stdout.write(lines.join('\n') + '\n'); lines.length = 0; }
+    }
+    if (lines.length) process.stdout.write(lines.join('\n') + '\n');
+  }
+  return [];
+}
+
+/** Draws `--plot` from an embedding (2-D, or the first three dimensions projected). */
+export function emitPlot(ctx: RunContext, emb: Float32Array, n: number, dims: number, ds: Dataset, title: string): void {
+  const path = ctx.opts.plot;
+  if (path === undefined) return;
+  const png = renderScatter(emb, n, dims, { labels: ds.labels, classNames: ds.classNames, title });
+  writeAtomic(path, (append) => append(png), ctx.opts.force);
+  ctx.summary.outputs = [...((ctx.summary.outputs as string[]) ?? []), path];
+}
+
+/**
+ * `--open`: the 3D explorer lives in demo/ (`npm run demo`); print how to open the result there and
+ * start it when the project has it.
+ */
+export async function openExplorer(ctx: RunContext, file: string | undefined): Promise<void> {
+  if (!ctx.opts.open) return;
+  if (!file) throw new InvalidInputError('--open needs an output file (-o) to show in the explorer.');
+  ctx.reporter.note(`Opening the explorer: npm run demo -- --file ${file}  (then browse to the URL it prints)`);
+  await new Promise<void>((resolve) => {
+    const child = spawn('npm', ['run', 'demo', '--', '--file', file], { stdio: 'inherit' });
+    child.on('error', () => { ctx.reporter.note('could not start `npm run demo`; run it in the project folder.'); resolve(); });
+    child.on('exit', () => resolve());
+    ctx.signal.addEventListener('abort', () => child.kill('SIGINT'), { once: true });
+  });
+}
