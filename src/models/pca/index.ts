@@ -1,0 +1,113 @@
+import type { Engine } from '../../engine/engine.js';
+import { InvalidInputError, ShapeError } from '../../engine/errors.js';
+import type { Tensor } from '../../engine/tensor.js';
+import { matmul } from '../../ops/matmul.js';
+import { reduce } from '../../ops/reduce.js';
+import { checkedRowNorms } from '../knn/exact.js';
+import { covariance } from './covariance.js';
+import { topEigenpairs } from './subspace.js';
+
+export interface PcaOptions {
+  /** Number of principal components to keep, 1..min(points, dims). */
+  components: number;
+  /** Seed of the random starting block (default 1). */
+  seed?: number;
+  /**
+   * 'covariance' (default): subspace iteration on the covariance until the Ritz residuals
+   * converge. 'randomized': a fixed few power iterations from a random block (Halko, Martinsson &
+   * Tropp 2011, Algorithm 4.4 on the covariance), faster and slightly less accurate.
+   */
+  method?: 'covariance' | 'randomized';
+  /** Called after each iteration with (iteration, maximum iterations). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * Principal component analysis on the GPU: centring, covariance by matmul and the top
+ * eigenvectors by block subspace iteration with Rayleigh–Ritz (Saad, "Numerical Methods for
+ * Large Eigenvalue Problems", ch. 5). The GPU multiplies the d×d covariance by the d×p block; the
+ * QR of that block and the p×p Ritz problem run on the CPU in float64 (p = block size).
+ * Each component's largest-magnitude entry is positive, so results are deterministic.
+ */
+export class PCA {
+  private constructor(
+    readonly engine: Engine,
+    /** [components, dims], orthonormal rows, by decreasing variance. */
+    readonly components: Tensor,
+    /** [dims] per-feature mean of the training data. */
+    readonly mean: Tensor,
+    /** Variance along each component (eigenvalues of the covariance, n − 1 denominator). */
+    readonly explainedVariance: Float64Array,
+    /** explainedVariance / total variance. */
+    readonly explainedVarianceRatio: Float64Array,
+    /** Components on the host, row-major [components, dims] (float64). */
+    readonly componentsHost: Float64Array,
+    /** −components·mean, the bias that centres inside `transform`. */
+    private readonly projectedMean: Tensor,
+    /** Subspace iterations run. */
+    readonly iterations: number,
+  ) {}
+
+  get dims(): number { return this.components.cols; }
+  get count(): number { return this.components.rows; }
+
+  static async fit(engine: Engine, x: Tensor, opts: PcaOptions): Promise<PCA> {
+    if (x.dtype !== 'f32' || x.rank !== 2) throw new ShapeError(`PCA.fit: x must be a 2-D f32 tensor [points, dims], got ${x}.`);
+    const [n, d] = x.shape;
+    const k = opts.components;
+    if (n < 2) throw new InvalidInputError(`PCA.fit: needs at least 2 points, got ${n}.`);
+    if (!Number.isInteger(k) || k < 1 || k > Math.min(n, d)) {
+      throw new InvalidInputError(`PCA.fit: components must be an integer in 1..${Math.min(n, d)} ` +
+        `(min of ${n} points and ${d} dims), got ${k}.`);
+    }
+    (await checkedRowNorms(engine, x, n, 'PCA.fit: x')).dispose();
+    const mean = reduce(engine, x, 'mean', 0, 'pca.mean');
+    const { cov, totalVariance } = await covariance(engine, x, mean);
+    let eig;
+    try {
+      eig = await topEigenpairs(engine, cov, k, {
+        seed: opts.seed ?? 1, method: opts.method ?? 'covariance', onProgress: opts.onProgress,
+      });
+    } finally {
+      cov.dispose();
+    }
+    const meanHost = await mean.read();
+    const negProj = new Float32Array(k);
+    for (let i = 0; i < k; i++) {
+      let s = 0;
+      for (let j = 0; j < d; j++) s += eig.vectors[i * d + j] * meanHost[j];
+      negProj[i] = -s;
+    }
+    const variance = Float64Array.from(eig.values, (v) => Math.max(v, 0));
+    const ratio = Float64Array.from(variance, (v) => (totalVariance > 0 ? v / totalVariance : 0));
+    const components = engine.tensor(Float32Array.from(eig.vectors), [k, d], { label: 'pca.components' });
+    const projectedMean = engine.tensor(negProj, [k], { label: 'pca.projectedMean' });
+    return new PCA(engine, components, mean, variance, ratio, eig.vectors, projectedMean, eig.iterations);
+  }
+
+  /** Projects x [n, dims] onto the components: (x − mean)·componentsᵀ, [n, components]. */
+  transform(x: Tensor): Tensor {
+    if (x.rank !== 2 || x.cols !== this.dims) {
+      throw new ShapeError(`PCA.transform: x must be [points, ${this.dims}], got ${x}.`);
+    }
+    return matmul(this.engine, x, this.components, { transB: true, bias: this.projectedMean, label: 'pca.transform' });
+  }
+
+  /** Maps z [n, components] back to the data space: z·components + mean, [n, dims]. */
+  inverseTransform(z: Tensor): Tensor {
+    if (z.rank !== 2 || z.cols !== this.count) {
+      throw new ShapeError(`PCA.inverseTransform: z must be [points, ${this.count}], got ${z}.`);
+    }
+    return matmul(this.engine, z, this.components, { bias: this.mean, label: 'pca.inverse' });
+  }
+
+  dispose(): void {
+    this.components.dispose();
+    this.mean.dispose();
+    this.projectedMean.dispose();
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+}

@@ -1,0 +1,79 @@
+import type { Engine } from '../../engine/engine.js';
+import type { Tensor } from '../../engine/tensor.js';
+import { matmul } from '../../ops/matmul.js';
+import { matMul, matTMul, orthonormalizeColumns, symmetricEigen } from './linalg.js';
+
+export interface EigenOptions {
+  seed: number;
+  method: 'covariance' | 'randomized';
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Ritz residuals below this fraction of the largest eigenvalue count as converged (f32 products). */
+const TOLERANCE = 2e-6;
+const MAX_ITERATIONS = 300;
+/** Power iterations of the randomised method (Halko et al. 2011 suggest q = 1..3 for matrices A; on AᵀA this is 2q + 1). */
+const RANDOMIZED_ITERATIONS = 7;
+
+function mulberry32(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(s ^ (s >>> 15), s | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Top-k eigenpairs of a symmetric [d, d] tensor by block subspace iteration with Rayleigh–Ritz.
+ * Block size p = min(d, 2k + 8): oversampling makes convergence depend on λ_{p+1}/λ_k instead of
+ * λ_{k+1}/λ_k. Each iteration: W = C·Q on the GPU, then on the CPU in float64 H = QᵀW, its
+ * eigenpairs (θ, S), residuals ‖W s − θ Q s‖, and the next Q = orth(W S).
+ * Eigenvectors are returned as rows, each with its largest-magnitude entry positive.
+ */
+export async function topEigenpairs(engine: Engine, cov: Tensor, k: number, o: EigenOptions):
+  Promise<{ values: Float64Array; vectors: Float64Array; iterations: number }> {
+  const d = cov.rows;
+  const p = Math.min(d, o.method === 'randomized' ? k + 10 : 2 * k + 8);
+  const rand = mulberry32(o.seed);
+  let q: Float64Array = new Float64Array(d * p);
+  for (let i = 0; i < q.length; i++) q[i] = rand() - 0.5;
+  orthonormalizeColumns(q, d, p, rand);
+  const maxIter = o.method === 'randomized' ? RANDOMIZED_ITERATIONS : p === d ? 1 : MAX_ITERATIONS;
+  let theta: Float64Array = new Float64Array(p);
+  let ritz: Float64Array = new Float64Array(d * p);
+  let iter = 0;
+  while (iter < maxIter) {
+    iter++;
+    const qt = engine.tensor(Float32Array.from(q), [d, p], { label: 'pca.block' });
+    const wt = matmul(engine, cov, qt, { label: 'pca.CQ' });
+    const w = Float64Array.from(await wt.read());
+    qt.dispose();
+    wt.dispose();
+    const h = matTMul(q, w, d, p, p);
+    for (let i = 0; i < p; i++) for (let j = i + 1; j < p; j++) { const s = (h[i * p + j] + h[j * p + i]) / 2; h[i * p + j] = s; h[j * p + i] = s; }
+    const { values, vectors } = symmetricEigen(h, p);
+    theta = values;
+    ritz = matMul(q, vectors, d, p, p);
+    const ws = matMul(w, vectors, d, p, p);
+    let worst = 0;
+    for (let j = 0; j < k; j++) {
+      let r = 0;
+      for (let i = 0; i < d; i++) r += (ws[i * p + j] - theta[j] * ritz[i * p + j]) ** 2;
+      worst = Math.max(worst, Math.sqrt(r));
+    }
+    o.onProgress?.(iter, maxIter);
+    if (worst <= TOLERANCE * Math.max(Math.abs(theta[0]), 1e-30)) break;
+    q = ws;
+    orthonormalizeColumns(q, d, p, rand);
+  }
+  const vectors = new Float64Array(k * d);
+  for (let j = 0; j < k; j++) {
+    let big = 0;
+    for (let i = 0; i < d; i++) if (Math.abs(ritz[i * p + j]) > Math.abs(big)) big = ritz[i * p + j];
+    const sign = big < 0 ? -1 : 1;
+    for (let i = 0; i < d; i++) vectors[j * d + i] = sign * ritz[i * p + j];
+  }
+  return { values: theta.slice(0, k), vectors, iterations: iter };
+}
