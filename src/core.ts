@@ -8,3 +8,4 @@ export { elementwise, add, sub, mul, div, affine, activate, type ElementwiseOpti
 export { normalizeRows, softmaxRows, topkRows, argmaxRows, argminRows, type TopK } from './ops/rows.js';
 export { rowChunks, type RowChunk } from './ops/chunks.js';
 export { knnGraph, knnQuery, disposeKnnGraph, AUTO_APPROX_ABOVE, type KnnGraph, type KnnOptions } from './models/knn/index.js';
+export { PCA, type PcaOptions } from './models/pca/index.js';
