@@ -1,0 +1,94 @@
+import type { Engine } from '../../engine/engine.js';
+import { ShapeError } from '../../engine/errors.js';
+import type { Tensor } from '../../engine/tensor.js';
+import { encodeKMeansSeedDists } from '../../kernels/kmeans_seed_dists.js';
+import { reduce } from '../../ops/reduce.js';
+import { sampleWithoutReplacement } from './random.js';
+import type { KMeansData } from './steps.js';
+
+/** Copies rows `rows` of x into cent [rows.length, d] (GPU-side copies, no read-back). */
+function copyRows(data: KMeansData, rows: ArrayLike<number>, cent: Tensor, at = 0): void {
+  for (let q = 0; q < rows.length; q++) data.engine.copy(data.x, cent, data.d, rows[q] * data.d, (at + q) * data.d);
+}
+
+/** k distinct rows of x chosen uniformly at random. */
+export function randomInit(data: KMeansData, k: number, random: () => number): Tensor {
+  const cent = data.engine.empty([k, data.d], 'f32', 'kmeans.centroids');
+  copyRows(data, sampleWithoutReplacement(data.n, k, random), cent);
+  return cent;
+}
+
+/** User-given centroids [k, d], row-major. */
+export function explicitInit(engine: Engine, init: Float32Array, k: number, d: number): Tensor {
+  if (init.length !== k * d) {
+    throw new ShapeError(`KMeans: init has ${init.length} values, expected k·d = ${k}·${d} = ${k * d} (centroids [k, d] row-major).`);
+  }
+  return engine.tensor(init, [k, d], { label: 'kmeans.centroids' });
+}
+
+/**
+ * k-means++ seeding (Arthur & Vassilvitskii 2007, "k-means++: the advantages of careful seeding"),
+ * greedy as in scikit-learn: each new centre is the best of 2 + ⌊ln k⌋ candidates drawn with
+ * probability ∝ D(x)², the one that leaves the smallest potential Σ D². Distances, the candidates'
+ * potentials and the running D² live on the GPU; the small CPU step per centre reads D² back
+ * (n floats) to draw the candidates by inverse-CDF sampling and reads the candidates' potentials.
+ */
+export async function kmeansPlusPlusInit(data: KMeansData, k: number, random: () => number): Promise<Tensor> {
+  const { engine, n, d } = data;
+  const trials = 2 + Math.floor(Math.log(k));
+  const cent = engine.empty([k, d], 'f32', 'kmeans.centroids');
+  const cand = engine.empty([trials, d], 'f32', 'kmeans.candidates');
+  const candD2 = engine.empty([trials, n], 'f32', 'kmeans.candidateD2');
+  // "No centre yet": every row infinitely far.
+  let current = engine.tensor(new Float32Array(n).fill(3.4e38), [n], { label: 'kmeans.d2' });
+  const first = Math.floor(random() * n);
+  copyRows(data, [first], cent);
+  copyRows(data, [first], cand);
+  seedDists(data, cand, 1, current, candD2);
+  engine.copy(candD2, current, n, 0, 0);
+  try {
+    for (let c = 1; c < k; c++) {
+      const d2 = await current.read();
+      const cum = new Float64Array(n);
+      let total = 0;
+      for (let i = 0; i < n; i++) { total += d2[i]; cum[i] = total; }
+      const picks: number[] = [];
+      for (let t = 0; t < trials; t++) {
+        // All remaining points coincide with centres (duplicates): any point will do.
+        picks.push(total > 0 ? Math.min(n - 1, lowerBound(cum, random() * total)) : Math.floor(random() * n));
+      }
+      copyRows(data, picks, cand);
+      seedDists(data, cand, trials, current, candD2);
+      const potentialsT = reduce(engine, candD2, 'sum', 1);
+      const potentials = await potentialsT.read();
+      potentialsT.dispose();
+      let best = 0;
+      for (let t = 1; t < trials; t++) if (potentials[t] < potentials[best]) best = t;
+      copyRows(data, [picks[best]], cent, c);
+      engine.copy(candD2, current, n, best * n, 0);
+    }
+  } finally {
+    cand.dispose();
+    candD2.dispose();
+    current.dispose();
+  }
+  return cent;
+}
+
+function seedDists(data: KMeansData, cand: Tensor, nCand: number, current: Tensor, out: Tensor): void {
+  for (const ch of data.chunks) {
+    encodeKMeansSeedDists(data.engine, { rows: ch.count, row0: ch.start, n: data.n, d: data.d, nCand },
+      data.x.rowSlice(ch.start, ch.count), cand.slice(), current.slice(), out.slice());
+  }
+}
+
+/** First index i with cum[i] > v (cum non-decreasing). */
+function lowerBound(cum: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = cum.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (cum[mid] > v) hi = mid; else lo = mid + 1;
+  }
+  return lo;
+}

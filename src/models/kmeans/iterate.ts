@@ -1,0 +1,144 @@
+import type { Tensor } from '../../engine/tensor.js';
+import { encodeKMeansGatherRows } from '../../kernels/kmeans_gather_rows.js';
+import { sampleWithoutReplacement } from './random.js';
+import { centroidNorms, KMeansData } from './steps.js';
+
+export interface KMeansProgress {
+  phase: 'init' | 'iterate' | 'done';
+  restart: number;
+  restarts: number;
+  iteration: number;
+  /** Squared centroid movement of the last iteration. */
+  shift: number;
+}
+
+export interface RunOptions {
+  restart: number;
+  restarts: number;
+  maxIter: number;
+  /** Absolute tolerance on Σ‖c_new − c_old‖². */
+  tolAbs: number;
+  onProgress?: (p: KMeansProgress) => void;
+}
+
+export interface RunResult { centroids: Tensor; iterations: number }
+
+/**
+ * Lloyd iterations from `init` (consumed): assign every row to its nearest centroid, move each
+ * centroid to its rows' mean, until the centroids move less than the tolerance. Per iteration the
+ * CPU reads the k counts and the k·d centroids (to measure the movement and find empty clusters).
+ */
+export async function lloyd(data: KMeansData, init: Tensor, run: RunOptions): Promise<RunResult> {
+  const { engine, d } = data;
+  const k = init.rows;
+  let cur: Tensor = init;
+  let next: Tensor = engine.empty([k, d], 'f32', 'kmeans.centroids');
+  const cnorm = engine.empty([k], 'f32', 'kmeans.cnorm');
+  const counts = engine.empty([k], 'f32', 'kmeans.counts');
+  const noWeights = engine.zeros([k], 'f32', 'kmeans.weights');
+  let before = (await cur.read()) as Float32Array;
+  let iteration = 0;
+  try {
+    while (iteration < run.maxIter) {
+      iteration++;
+      centroidNorms(engine, cur, cnorm);
+      data.assign(cur, cnorm);
+      data.update(cur, noWeights, next, counts);
+      const n = await counts.read();
+      const after = (await next.read()) as Float32Array;
+      await reseedEmpty(data, n, next, after);
+      const shift = squaredShift(before, after);
+      [cur, next] = [next, cur];
+      before = after;
+      run.onProgress?.({ phase: 'iterate', restart: run.restart, restarts: run.restarts, iteration, shift });
+      if (shift <= run.tolAbs) break;
+    }
+  } catch (e) {
+    cur.dispose();
+    throw e;
+  } finally {
+    next.dispose();
+    cnorm.dispose();
+    counts.dispose();
+    noWeights.dispose();
+  }
+  return { centroids: cur, iterations: iteration };
+}
+
+/**
+ * Empty clusters move to the rows farthest from their centroids (as scikit-learn's Lloyd does),
+ * one distinct row each; the old clusters of those rows keep their means until the next update.
+ */
+async function reseedEmpty(data: KMeansData, counts: ArrayLike<number>, cent: Tensor, host: Float32Array): Promise<void> {
+  const empty: number[] = [];
+  for (let c = 0; c < counts.length; c++) if (counts[c] === 0) empty.push(c);
+  if (!empty.length) return;
+  const mind = await data.mind.read();
+  const order = Array.from(mind.keys()).sort((a, b) => mind[b] - mind[a] || a - b).slice(0, empty.length);
+  for (let e = 0; e < empty.length; e++) {
+    const row = order[e];
+    data.engine.copy(data.x, cent, data.d, row * data.d, empty[e] * data.d);
+    host.set(await data.x.read(row * data.d, data.d), empty[e] * data.d);
+  }
+}
+
+function squaredShift(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += (a[i] - b[i]) ** 2;
+  return s;
+}
+
+/**
+ * Mini-batch k-means (Sculley 2010): each step draws `batch` rows without replacement, assigns them
+ * and moves every centroid to the running mean of all rows it has been given so far (learning rate
+ * 1 / count per centre). Stops after `maxIter` batches or when the centroids move less than the
+ * tolerance in one step. Centroids that never receive a row stay where they were seeded.
+ */
+export async function miniBatch(data: KMeansData, init: Tensor, batch: number, random: () => number, run: RunOptions): Promise<RunResult> {
+  const { engine, d, n } = data;
+  const k = init.rows;
+  const batchX = engine.empty([batch, d], 'f32', 'kmeans.batch');
+  const idx = engine.empty([batch], 'u32', 'kmeans.batchIndex');
+  let cur: Tensor = init;
+  let next: Tensor = engine.empty([k, d], 'f32', 'kmeans.centroids');
+  const cnorm = engine.empty([k], 'f32', 'kmeans.cnorm');
+  let weights = engine.zeros([k], 'f32', 'kmeans.weights');
+  let totals = engine.empty([k], 'f32', 'kmeans.counts');
+  let batchData: KMeansData | null = null;
+  let before = (await cur.read()) as Float32Array;
+  let iteration = 0;
+  try {
+    while (iteration < run.maxIter) {
+      iteration++;
+      idx.write(sampleWithoutReplacement(n, batch, random));
+      for (const ch of data.chunks) {
+        encodeKMeansGatherRows(engine, { count: batch, d, row0: ch.start, rows: ch.count }, idx.slice(),
+          data.x.rowSlice(ch.start, ch.count), batchX.slice());
+      }
+      batchData?.dispose();
+      batchData = new KMeansData(engine, batchX, 'KMeans.fit (mini-batch)');
+      centroidNorms(engine, cur, cnorm);
+      batchData.assign(cur, cnorm);
+      batchData.update(cur, weights, next, totals);
+      [weights, totals] = [totals, weights];
+      [cur, next] = [next, cur];
+      const after = (await cur.read()) as Float32Array;
+      const shift = squaredShift(before, after);
+      before = after;
+      run.onProgress?.({ phase: 'iterate', restart: run.restart, restarts: run.restarts, iteration, shift });
+      if (shift <= run.tolAbs) break;
+    }
+  } catch (e) {
+    cur.dispose();
+    throw e;
+  } finally {
+    batchData?.dispose();
+    batchX.dispose();
+    idx.dispose();
+    next.dispose();
+    cnorm.dispose();
+    weights.dispose();
+    totals.dispose();
+  }
+  return { centroids: cur, iterations: iteration };
+}
