@@ -9,3 +9,5 @@ export { normalizeRows, softmaxRows, topkRows, argmaxRows, argminRows, type TopK
 export { rowChunks, type RowChunk } from './ops/chunks.js';
 export { knnGraph, knnQuery, disposeKnnGraph, AUTO_APPROX_ABOVE, type KnnGraph, type KnnOptions } from './models/knn/index.js';
 export { PCA, type PcaOptions } from './models/pca/index.js';
+export * from './models/kmeans/index.js';
+export { adjustedRandIndex, normalizedMutualInfo, silhouette, type SilhouetteOptions } from './metrics/clustering.js';
