@@ -1,0 +1,29 @@
+import code from '../../shaders/tsne_repulsion_exact.wgsl';
+import type { Engine } from '../engine/engine.js';
+import { LOOP_BUDGET, packUniforms, type KernelSpec } from '../engine/kernel.js';
+import type { BufferSlice } from '../engine/tensor.js';
+
+export const tsneRepulsionExactKernel: KernelSpec = {
+  name: 'tsne_repulsion_exact', code, bindings: ['uniform', 'read', 'read', 'storage', 'storage'],
+};
+
+const WG = 64;
+/** Column points per dispatch, inside one invocation's loop budget. */
+export const EXACT_TILE = Math.floor(LOOP_BUDGET * 0.9);
+
+/**
+ * Records the exact repulsion of `nRows` row points against `nCols` column points, one column tile
+ * per dispatch: rep [nRows, dims] = Σ_j K² (y_i − y_j), z [nRows] = Σ_j K (minus 1 when `self`).
+ */
+export function encodeTsneRepulsionExact(engine: Engine, c: { nRows: number; nCols: number; dims: number; self: boolean },
+  rows: BufferSlice, cols: BufferSlice, rep: BufferSlice, z: BufferSlice): void {
+  for (let start = 0; start < c.nCols; start += EXACT_TILE) {
+    const count = Math.min(EXACT_TILE, c.nCols - start);
+    engine.dispatch(tsneRepulsionExactKernel, {
+      overrides: { WG, DIMS: c.dims },
+      args: [packUniforms([['u32', c.nRows], ['u32', start], ['u32', count], ['u32', start > 0 ? 1 : 0], ['f32', c.self ? 1 : 0]]),
+        rows, cols, rep, z],
+      workgroups: engine.grid(c.nRows, WG),
+    });
+  }
+}

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidInputError } from '../src/engine/errors.js';
+import type { Engine } from '../src/engine/engine.js';
+import { jointAffinities, conditionalAffinities } from '../src/models/tsne/affinities.js';
+import { Objective } from '../src/models/tsne/objective.js';
+import { ExactRepulsion, FieldRepulsion } from '../src/models/tsne/repulsion.js';
+import { TSNE } from '../src/models/tsne/tsne.js';
+import type { KnnGraph } from '../src/models/knn/index.js';
+import { expectClose, gaussian, getEngine, rng } from './helpers.js';
+import { bruteKnn, rowEntropies, tsneGradient } from './reference/tsne.js';
+
+function blobs(n: number, d: number, seed: number, spread = 1): Float32Array {
+  const r = rng(seed);
+  const x = new Float32Array(n * d);
+  for (let i = 0; i < x.length; i++) x[i] = spread * gaussian(r);
+  return x;
+}
+
+function graphOf(engine: Engine, x: Float32Array, n: number, d: number, k: number): KnnGraph {
+  const g = bruteKnn(x, n, d, k);
+  return {
+    indices: engine.tensor(g.indices, [n, k]) as KnnGraph['indices'],
+    distances: engine.tensor(g.distances, [n, k]) as KnnGraph['distances'], k, n,
+  };
+}
+
+describe('t-SNE affinities', () => {
+  it('calibrates every row to entropy log(perplexity)', async () => {
+    const engine = await getEngine();
+    const [n, d, perplexity] = [301, 7, 10];
+    const g = graphOf(engine, blobs(n, d, 3), n, d, 30);
+    const { pcond, beta } = conditionalAffinities(engine, g, perplexity);
+    const p = await pcond.read();
+    const h = rowEntropies(p, n, 30);
+    expectClose(h, new Float64Array(n).fill(Math.log(perplexity)), 1e-3, 0, 'row entropy');
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let j = 0; j < 30; j++) s += p[i * 30 + j];
+      expect(Math.abs(s - 1)).toBeLessThan(1e-5);
+    }
+    pcond.dispose(); beta.dispose();
+  });
+
+  it('symmetrises P: P = Pᵀ, Σ P = 1, no self edges', async () => {
+    const engine = await getEngine();
+    const [n, d] = [97, 5];
+    const g = graphOf(engine, blobs(n, d, 4), n, d, 15);
+    const P = await jointAffinities(engine, g, 5);
+    const [rowPtr, col, val] = await Promise.all([P.rowPtr.read(), P.colIdx.read(), P.val.read()]);
+    const dense = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let e = rowPtr[i]; e < rowPtr[i + 1]; e++) { expect(col[e]).not.toBe(i); dense[i * n + col[e]] += val[e]; }
+    let total = 0;
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) { total += dense[i * n + j]; expect(dense[i * n + j]).toBeCloseTo(dense[j * n + i], 7); }
+    expect(total).toBeCloseTo(1, 5);
+  });
+});
+
+async function gradientOf(engine: Engine, y: Float32Array, n: number, dims: 2 | 3, kind: 'exact' | 'field', seed: number) {
+  const x = blobs(n, 6, seed);
+  const P = await jointAffinities(engine, graphOf(engine, x, n, 6, 15), 5);
+  const yT = engine.tensor(y, [n, dims]);
+  const repulsion = kind === 'exact' ? new ExactRepulsion(engine, dims) : new FieldRepulsion(engine, dims);
+  await repulsion.refresh(yT);
+  const obj = new Objective(engine, P, dims, repulsion);
+  obj.encode(yT, yT, true);
+  const [attr, rep, z, kl] = [await obj.attr.read(), await obj.rep.read(), (await obj.zSum.read())[0], await obj.readKl()];
+  const grad = new Float64Array(n * dims);
+  for (let i = 0; i < grad.length; i++) grad[i] = 4 * (attr[i] - rep[i] / z);
+  const pcsr = { rowPtr: await P.rowPtr.read(), colIdx: await P.colIdx.read(), val: await P.val.read() };
+  return { grad, kl, z, pcsr };
+}
+
+describe('t-SNE gradient', () => {
+  for (const dims of [2, 3] as const) {
+    it(`exact gradient and KL match a float64 reference (${dims}D, n = 211)`, async () => {
+      const engine = await getEngine();
+      const n = 211;
+      const y = blobs(n * dims, 1, 10 + dims, 3);
+      const got = await gradientOf(engine, y, n, dims, 'exact', 20 + dims);
+      const want = tsneGradient(y, n, dims, got.pcsr);
+      let scale = 0;
+      for (const g of want.grad) scale = Math.max(scale, Math.abs(g));
+      // f32 sums over n terms: error ~ n·eps relative to the largest gradient.
+      expectClose(got.grad, want.grad, 1e-4 * scale, 1e-3, 'gradient');
+      expect(got.z).toBeCloseTo(want.z, 0);
+      expect(Math.abs(got.kl - want.kl)).toBeLessThan(1e-4 * Math.max(1, want.kl));
+    });
+  }
+
+  for (const dims of [2, 3] as const) {
+    it(`field repulsion matches exact on 3,000 points (${dims}D)`, async () => {
+      const engine = await getEngine();
+      const n = 3000;
+      // A spread like a t-SNE embedding mid-run: clusters of unit width some tens apart.
+      const r = rng(40 + dims);
+      const y = new Float32Array(n * dims);
+      for (let i = 0; i < n; i++) for (let d = 0; d < dims; d++) y[i * dims + d] = 8 * ((i % 7) - 3) * (d === i % dims ? 1 : 0.3) + 2 * gaussian(r);
+      const exact = await gradientOf(engine, y, n, dims, 'exact', 50);
+      const field = await gradientOf(engine, y, n, dims, 'field', 50);
+      let num = 0;
+      let den = 0;
+      for (let i = 0; i < exact.grad.length; i++) { num += (field.grad[i] - exact.grad[i]) ** 2; den += exact.grad[i] ** 2; }
+      const relErr = Math.sqrt(num / den);
+      expect(relErr, `relative gradient error ${relErr}`).toBeLessThan(0.02);
+      expect(Math.abs(field.z - exact.z) / exact.z).toBeLessThan(0.01);
+      expect(Math.abs(field.kl - exact.kl)).toBeLessThan(0.01);
+    });
+  }
+});
