@@ -1,0 +1,215 @@
+// The explorer's state: the data set on the GPU, the current embedding and how points are coloured.
+import type { Engine, Tensor } from '../../src/browser.js';
+import { reduce } from '../../src/browser.js';
+import type { Dataset } from './dataset.js';
+import { pointColours } from './colours.js';
+import { rowDistances, syntheticMixture } from './gpu-kernels.js';
+import { isStopped, models, neighboursOf, runPipeline, type PipelineName, type PipelineParams, type PipelineResult } from './pipelines.js';
+import { renderLegend, renderRampLegend, setStatus, showError, type LegendEntry, $ } from './ui.js';
+import type { PointCloudView } from './view.js';
+
+export type ColourMode = 'label' | 'value' | 'cluster' | 'plain';
+
+export class Explorer {
+  data: Dataset | null = null;
+  x: Tensor | null = null;
+  result: PipelineResult | null = null;
+  colourMode: ColourMode = 'label';
+  hidden = new Set<number>();
+  highlighted = new Set<number>();
+  clusters: Uint32Array | null = null;
+  values: Float32Array | null = null;
+  valuesName = '';
+  running: AbortController | null = null;
+  /** Ids clicked, newest last (VAE interpolation uses the last two). */
+  clicked: number[] = [];
+
+  constructor(readonly engine: Engine, readonly view: PointCloudView) {}
+
+  get n(): number { return this.data?.n ?? 0; }
+
+  /** Takes a data set (features on the CPU, or a tensor made on the GPU) and shows it unreduced. */
+  setData(data: Dataset, x?: Tensor): void {
+    this.stop();
+    this.disposeResult();
+    this.x?.dispose();
+    this.data = data;
+    this.x = x ?? this.engine.tensor(data.x!, [data.n, data.d], { label: 'demo.data' });
+    this.hidden.clear();
+    this.highlighted.clear();
+    this.clusters = null;
+    this.values = null;
+    this.clicked = [];
+    this.view.setPointCount(data.n);
+    $('point-count').textContent = `${data.n.toLocaleString('en')} points`;
+    $('neighbours-panel').hidden = true;
+    $('selection-panel').hidden = true;
+    this.recolour();
+  }
+
+  /** Synthetic Gaussian mixture made on the GPU: nothing is uploaded but the labels stay on the CPU. */
+  setSynthetic(n: number, d: number, k: number, seed = 7): void {
+    const labels = new Uint32Array(n);
+    for (let i = 0; i < n; i++) labels[i] = i % k;
+    const x = syntheticMixture(this.engine, { n, d, k, seed });
+    this.setData({ name: 'synthetic', n, d, labels, classNames: Array.from({ length: k }, (_, c) => `cluster ${c}`) }, x);
+  }
+
+  async run(name: PipelineName, params: PipelineParams): Promise<void> {
+    if (!this.x || !this.data) return;
+    this.stop();
+    showError(null);
+    const controller = new AbortController();
+    this.running = controller;
+    $<HTMLButtonElement>('stop').disabled = false;
+    $<HTMLButtonElement>('resume').disabled = true;
+    this.view.setFlat(params.dims === 2 || ($<HTMLInputElement>('flat').checked));
+    const started = performance.now();
+    try {
+      const result = await runPipeline(this.engine, this.x, name, params, {
+        signal: controller.signal,
+        show: (e) => this.view.showEmbedding(e),
+        progress: (f, text) => setStatus(text, f),
+        gate: () => this.gate(),
+      });
+      this.disposeResult();
+      this.result = result;
+      if (result.error) { this.values = result.error; this.valuesName = 'reconstruction error'; }
+      setStatus(`${name}: done in ${((performance.now() - started) / 1000).toFixed(1)} s`, 1);
+      $('vae-panel').hidden = !result.model?.sample;
+      this.clusters = null;
+      if (this.colourMode !== 'label' && this.colourMode !== 'plain') await this.setColourMode(this.colourMode);
+    } catch (e) {
+      if (isStopped(e)) setStatus('stopped', undefined);
+      else {
+        setStatus('failed');
+        showError(`${name} failed: ${(e as Error).message}`);
+      }
+    } finally {
+      if (this.running === controller) this.running = null;
+      $<HTMLButtonElement>('stop').disabled = true;
+    }
+  }
+
+  /** Ends the running pipeline (a new run, new data). */
+  stop(): void {
+    this.resume();
+    this.running?.abort();
+    this.running = null;
+  }
+
+  private paused: { promise: Promise<void>; resolve: () => void } | null = null;
+
+  /** Pauses a t-SNE run at its next step; `resume` continues from there. */
+  pause(): void {
+    if (!this.running || this.paused) return;
+    let resolve!: () => void;
+    const promise = new Promise<void>((r) => { resolve = r; });
+    this.paused = { promise, resolve };
+    $<HTMLButtonElement>('resume').disabled = false;
+    $<HTMLButtonElement>('stop').disabled = true;
+    setStatus(`${$('status').textContent} (paused)`);
+  }
+
+  resume(): void {
+    const p = this.paused;
+    this.paused = null;
+    p?.resolve();
+    $<HTMLButtonElement>('resume').disabled = true;
+    $<HTMLButtonElement>('stop').disabled = this.running === null;
+  }
+
+  /** Lets a frame draw between t-SNE steps, and holds the run while paused. */
+  private async gate(): Promise<void> {
+    await new Promise((r) => requestAnimationFrame(() => r(null)));
+    while (this.paused) await this.paused.promise;
+  }
+
+  async setColourMode(mode: ColourMode): Promise<void> {
+    this.colourMode = mode;
+    if (mode === 'value' && !this.values && this.x) {
+      // Without an autoencoder, the feature norm ‖x‖ is the number shown: one value per point, read once.
+      const sq = reduce(this.engine, this.x, 'sumsq', 1);
+      this.values = ((await sq.read()) as Float32Array).map(Math.sqrt);
+      sq.dispose();
+      this.valuesName = 'feature norm ‖x‖';
+    }
+    if (mode === 'cluster' && !this.clusters) await this.cluster();
+    this.recolour();
+  }
+
+  /** k-means on the neighbour space (or the raw data): the library's KMeans. */
+  private async cluster(): Promise<void> {
+    if (!models.KMeans) {
+      showError('k-means is not built into this version of latentgpu yet; colouring by label instead.');
+      this.colourMode = 'label';
+      return;
+    }
+    setStatus('k-means…');
+    const space = this.result?.latent ?? this.x!;
+    const r = await models.KMeans.fit(this.engine, space, { k: Number(($('cluster-k') as HTMLInputElement).value) || 10, seed: 1 });
+    this.clusters = Uint32Array.from((await r.labels.read()) as ArrayLike<number>);
+    r.dispose();
+    setStatus('k-means done');
+  }
+
+  recolour(): void {
+    if (!this.data) return;
+    const categories = this.colourMode === 'label' ? this.data.labels : this.colourMode === 'cluster' ? this.clusters ?? undefined : undefined;
+    const values = this.colourMode === 'value' ? this.values ?? undefined : undefined;
+    this.view.setColours(pointColours({ n: this.data.n, categories, values, hidden: this.hidden, highlighted: this.highlighted }));
+    if (values) {
+      const sorted = Float32Array.from(values).sort();
+      renderRampLegend(this.valuesName, sorted[Math.floor(0.01 * (sorted.length - 1))].toPrecision(3), sorted[Math.floor(0.99 * (sorted.length - 1))].toPrecision(3));
+    } else if (categories) {
+      renderLegend(this.legendEntries(categories), this.hidden, (id) => {
+        if (this.hidden.has(id)) this.hidden.delete(id); else this.hidden.add(id);
+        this.recolour();
+      });
+    } else $('legend').replaceChildren();
+  }
+
+  /** Labels name themselves; a cluster is named by the most common label among its members. */
+  private legendEntries(categories: Uint32Array): LegendEntry[] {
+    const data = this.data!;
+    const counts = new Map<number, number>();
+    for (const c of categories) counts.set(c, (counts.get(c) ?? 0) + 1);
+    const ids = [...counts.keys()].sort((a, b) => a - b);
+    if (this.colourMode === 'label') return ids.map((id) => ({ id, name: data.classNames[id] ?? `class ${id}`, count: counts.get(id)! }));
+    return ids.map((id) => {
+      let name = `cluster ${id}`;
+      if (data.labels) {
+        const votes = new Map<number, number>();
+        categories.forEach((c, i) => { if (c === id) votes.set(data.labels![i], (votes.get(data.labels![i]) ?? 0) + 1); });
+        const [best, v] = [...votes.entries()].sort((a, b) => b[1] - a[1])[0];
+        name = `${data.classNames[best] ?? best} (${Math.round((100 * v) / counts.get(id)!)}%)`;
+      }
+      return { id, name, count: counts.get(id)! };
+    });
+  }
+
+  /** Hides every class whose name does not contain `text` (case-insensitive); empty shows all. */
+  filterLabels(text: string): void {
+    if (!this.data?.labels) return;
+    const t = text.trim().toLowerCase();
+    this.hidden.clear();
+    if (t) this.data.classNames.forEach((name, id) => { if (!name.toLowerCase().includes(t)) this.hidden.add(id); });
+    if (this.colourMode !== 'label') this.colourMode = 'label';
+    ($('colour-mode') as HTMLSelectElement).value = 'label';
+    this.recolour();
+  }
+
+  async neighbours(id: number, k: number): Promise<number[]> {
+    const space = this.result?.latent ?? this.x!;
+    return neighboursOf(this.engine, space, id, k, (s, q) => rowDistances(this.engine, s, q));
+  }
+
+  private disposeResult(): void {
+    if (!this.result) return;
+    const { embedding, latent, model } = this.result;
+    if (embedding !== this.x) embedding.dispose();
+    if (latent !== this.x && latent !== embedding) latent.dispose();
+    model?.dispose?.();
+    this.result = null;
+  }
+}

@@ -1,0 +1,171 @@
+// Runs the reductions the library offers. Models are looked up on the library's namespace so the
+// explorer builds against whatever the library exports and offers each method once it is there.
+import * as lib from '../../src/browser.js';
+import type { Engine, Tensor } from '../../src/browser.js';
+import { matmul } from '../../src/browser.js';
+
+// The model contracts the explorer codes against (see each model's TSDoc in src/models/).
+interface PcaModel { transform(x: Tensor): Tensor; dispose?(): void }
+interface PcaClass { fit(engine: Engine, x: Tensor, o: { components: number }): Promise<PcaModel> | PcaModel }
+export interface TsneProgress { iteration: number; iterations: number; positions: Tensor }
+// t-SNE awaits onProgress, which is how the explorer paces the animation and pauses a run.
+interface TsneModel { fit(x: Tensor): Promise<Tensor>; dispose?(): void }
+type TsneClass = new (engine: Engine, o: {
+  dims: 2 | 3; perplexity: number; iterations: number; seed: number; progressEvery?: number;
+  onProgress?: (p: TsneProgress) => void | Promise<void>; signal?: AbortSignal;
+}) => TsneModel;
+interface AeModel {
+  fit(x: Tensor, o: { epochs: number; batchSize: number; onEpoch?: (e: { epoch: number; loss: number }) => void }): Promise<unknown>;
+  encode(x: Tensor): Tensor;
+  decode(z: Tensor): Tensor;
+  reconstructionError(x: Tensor): Tensor;
+  /** VAE only: decoded samples from the prior. */
+  sample?(count: number, seed?: number): Tensor;
+  /** VAE only: decoded points on the line between two latent codes. */
+  interpolate?(a: Tensor, b: Tensor, steps: number): Tensor;
+  dispose(): void;
+}
+interface AeClass { create(engine: Engine, o: { layers: number[]; seed?: number }): Promise<AeModel> }
+
+const ns = lib as unknown as Record<string, unknown>;
+export const models = {
+  PCA: ns.PCA as PcaClass | undefined,
+  TSNE: ns.TSNE as TsneClass | undefined,
+  Autoencoder: ns.Autoencoder as AeClass | undefined,
+  VAE: ns.VariationalAutoencoder as AeClass | undefined,
+  KMeans: ns.KMeans as { fit(e: Engine, x: Tensor, o: { k: number; seed?: number }): Promise<{ labels: Tensor; dispose(): void }> } | undefined,
+  knnQuery: ns.knnQuery as ((e: Engine, d: Tensor, q: Tensor, k: number) => Promise<{ indices: Tensor<'u32'>; distances: Tensor<'f32'> }>) | undefined,
+};
+
+export type PipelineName = 'pca' | 'pca-tsne' | 'tsne' | 'ae' | 'ae-tsne' | 'vae' | 'random';
+
+export const PIPELINES: { name: PipelineName; title: string; needs: (keyof typeof models)[] }[] = [
+  { name: 'pca-tsne', title: 'PCA → t-SNE', needs: ['PCA', 'TSNE'] },
+  { name: 'pca', title: 'PCA (3 components)', needs: ['PCA'] },
+  { name: 'tsne', title: 't-SNE', needs: ['TSNE'] },
+  { name: 'ae-tsne', title: 'Autoencoder → t-SNE', needs: ['Autoencoder', 'TSNE'] },
+  { name: 'ae', title: 'Autoencoder (3-D latent)', needs: ['Autoencoder'] },
+  { name: 'vae', title: 'VAE (3-D latent)', needs: ['VAE'] },
+  { name: 'random', title: 'Random projection', needs: [] },
+];
+
+export function missingFor(p: PipelineName): string[] {
+  return PIPELINES.find((q) => q.name === p)!.needs.filter((m) => !models[m]);
+}
+
+export interface PipelineParams {
+  pcaComponents: number; perplexity: number; iterations: number; latentDim: number; epochs: number;
+  dims: 2 | 3; seed: number;
+}
+
+export interface PipelineHooks {
+  signal: AbortSignal;
+  /** Called with every intermediate embedding (t-SNE steps) and the final one. */
+  show(embedding: Tensor): void;
+  progress(fraction: number, text: string): void;
+  /** Awaited between t-SNE steps: resolves after the next frame, or later while the run is paused. */
+  gate(): Promise<void>;
+}
+
+export interface PipelineResult {
+  embedding: Tensor;
+  /** The space neighbours are searched in: the input of the last stage (e.g. PCA-50 before t-SNE). */
+  latent: Tensor;
+  /** Per-point reconstruction error when an autoencoder ran. */
+  error?: Float32Array;
+  /** The autoencoder, kept for decoding (VAE interpolation, sampling). */
+  model?: AeModel;
+}
+
+class Stopped extends Error { override name = 'Stopped'; }
+export const isStopped = (e: unknown) => e instanceof Error && (e.name === 'Stopped' || e.name === 'AbortError');
+
+/** Runs one pipeline on x [n, d]. t-SNE positions stream to `hooks.show` while it runs. */
+export async function runPipeline(engine: Engine, x: Tensor, name: PipelineName, p: PipelineParams, hooks: PipelineHooks): Promise<PipelineResult> {
+  const check = () => { if (hooks.signal.aborted) throw new Stopped('stopped'); };
+  const owned: Tensor[] = [];
+  let latent = x;
+  let error: Float32Array | undefined;
+  let model: AeModel | undefined;
+  const wantsTsne = name === 'pca-tsne' || name === 'tsne' || name === 'ae-tsne';
+
+  if (name === 'pca' || name === 'pca-tsne') {
+    hooks.progress(0.02, 'PCA');
+    const k = Math.min(name === 'pca' ? p.dims : p.pcaComponents, x.cols, x.rows);
+    const pca = await models.PCA!.fit(engine, x, { components: k });
+    latent = pca.transform(x);
+    owned.push(latent);
+    pca.dispose?.();
+  } else if (name === 'ae' || name === 'ae-tsne' || name === 'vae') {
+    const Cls = name === 'vae' ? models.VAE! : models.Autoencoder!;
+    const latentDim = name === 'ae-tsne' ? p.latentDim : p.dims;
+    const hidden = Math.min(256, Math.max(latentDim * 2, Math.round(x.cols / 3)));
+    model = await Cls.create(engine, { layers: [x.cols, hidden, latentDim], seed: p.seed });
+    await model.fit(x, {
+      epochs: p.epochs, batchSize: 128,
+      onEpoch: (q) => hooks.progress((wantsTsne ? 0.4 : 0.95) * (q.epoch / p.epochs),
+        `${name === 'vae' ? 'VAE' : 'autoencoder'} epoch ${q.epoch}/${p.epochs}, loss ${q.loss.toPrecision(3)}`),
+    });
+    check();
+    latent = model.encode(x);
+    owned.push(latent);
+    const e = model.reconstructionError(x);
+    error = (await e.read()) as Float32Array;
+    e.dispose();
+  } else if (name === 'random') {
+    // Johnson–Lindenstrauss: a Gaussian random matrix keeps distances roughly; a stand-in when no model is built.
+    const r = new Float32Array(x.cols * p.dims);
+    let s = p.seed >>> 0 || 1;
+    for (let i = 0; i < r.length; i++) {
+      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+      const u = (s >>> 8) / 16777216 + 1e-7;
+      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+      r[i] = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * ((s >>> 8) / 16777216));
+    }
+    const rt = engine.tensor(r, [x.cols, p.dims], { label: 'demo.randomProjection' });
+    latent = matmul(engine, x, rt);
+    rt.dispose();
+    owned.push(latent);
+  }
+  check();
+
+  let embedding = latent;
+  if (wantsTsne) {
+    const tsne = new models.TSNE!(engine, {
+      dims: p.dims, perplexity: p.perplexity, iterations: p.iterations, seed: p.seed, progressEvery: 5, signal: hooks.signal,
+      onProgress: async (q) => {
+        hooks.show(q.positions);
+        hooks.progress(0.4 + 0.6 * (q.iteration / q.iterations), `t-SNE iteration ${q.iteration}/${q.iterations}`);
+        await hooks.gate();
+      },
+    });
+    embedding = await tsne.fit(latent);
+    tsne.dispose?.();
+  }
+  check();
+  hooks.show(embedding);
+  hooks.progress(1, 'done');
+  return { embedding, latent, error, model };
+}
+
+/**
+ * The k nearest neighbours of row `query` in `space` (exact), nearest first, without the query.
+ * Uses the library's kNN when built, else distances + top-k kernels; either way only k ids come back.
+ */
+export async function neighboursOf(engine: Engine, space: Tensor, query: number, k: number,
+  fallback: (space: Tensor, query: number) => Tensor): Promise<number[]> {
+  k = Math.min(k, space.rows - 1);
+  if (models.knnQuery) {
+    const q = engine.empty([1, space.cols], 'f32', 'demo.query');
+    engine.copy(space, q, space.cols, query * space.cols, 0);
+    const g = await models.knnQuery(engine, space, q, k + 1);
+    const ids = Array.from((await g.indices.read()) as Uint32Array);
+    q.dispose(); g.indices.dispose(); g.distances.dispose();
+    return ids.filter((i) => i !== query).slice(0, k);
+  }
+  const dist = fallback(space, query);
+  const top = lib.topkRows(engine, dist.reshape([1, space.rows]), k);
+  const ids = Array.from((await top.indices.read()) as Uint32Array);
+  dist.dispose(); top.values.dispose(); top.indices.dispose();
+  return ids;
+}

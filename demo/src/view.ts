@@ -1,0 +1,166 @@
+import * as THREE from 'three/webgpu';
+import { float, instanceIndex, instancedArray, length, smoothstep, uniform, uv, vec2 } from 'three/tsl';
+import { OrbitControls } from 'three/addons/controls/OrbitControls.js';
+import type { BufferSlice, Engine, Tensor } from '../../src/browser.js';
+import { reduce } from '../../src/browser.js';
+import { encodePackPositions, type PickView } from './gpu-kernels.js';
+
+const vec4Array = (n: number) => instancedArray(n, 'vec4');
+type Vec4Array = ReturnType<typeof vec4Array>;
+
+/**
+ * The point cloud. Path chosen for positions: the renderer draws from a storage buffer of vec4
+ * (`instancedArray`), and the explorer's pack kernel, run by the engine on the *same* GPUDevice,
+ * writes the model's output tensor into that GPUBuffer directly. A plain copyBufferToBuffer would
+ * also stay on the GPU but cannot turn [n, 2|3] rows into the 16-byte vec4 stride WGSL storage
+ * needs, nor centre and scale them; the kernel does all three in one pass, so no position ever
+ * returns to the CPU, per frame or per t-SNE step.
+ *
+ * Colours live in a second storage buffer filled from the CPU only when the colour mode, the
+ * hidden classes or the selection change. Alpha carries state: 0 hidden, 1 normal, 2 highlighted.
+ */
+export class PointCloudView {
+  readonly renderer: THREE.WebGPURenderer;
+  readonly scene = new THREE.Scene();
+  readonly camera = new THREE.PerspectiveCamera(50, 1, 0.01, 100);
+  readonly controls: OrbitControls;
+  readonly pointSize = uniform(4);
+  n = 0;
+  private sprite: THREE.Sprite | null = null;
+  private positions: Vec4Array | null = null;
+  private colours: Vec4Array | null = null;
+  private frames = 0;
+  private lastFpsTime = performance.now();
+  fps = 0;
+  flat = false;
+  onFrame: (() => void) | null = null;
+
+  constructor(readonly engine: Engine, readonly canvas: HTMLCanvasElement) {
+    // Both share one device: the renderer gets the engine's, which was requested with every
+    // limit and optional feature the adapter has, so three.js finds what it needs on it.
+    this.renderer = new THREE.WebGPURenderer({ canvas, device: engine.device, antialias: false });
+    this.renderer.setClearColor(0x101418);
+    this.controls = new OrbitControls(this.camera, canvas);
+    this.controls.enableDamping = false;
+    this.controls.screenSpacePanning = true;
+    this.fitToView();
+  }
+
+  async init(): Promise<void> {
+    await this.renderer.init();
+    this.resize();
+    new ResizeObserver(() => this.resize()).observe(this.canvas);
+    this.renderer.setAnimationLoop(() => this.frame());
+  }
+
+  /** Replaces the drawn points with n new ones (all at the origin until positions arrive). */
+  setPointCount(n: number): void {
+    if (this.sprite) {
+      this.scene.remove(this.sprite);
+      this.sprite.material.dispose();
+      this.sprite.geometry.dispose();
+    }
+    this.n = n;
+    const positions = vec4Array(n);
+    const colours = vec4Array(n);
+    this.positions = positions;
+    this.colours = colours;
+    (colours.value.array as Float32Array).fill(1);
+    const material = new THREE.PointsNodeMaterial({ sizeAttenuation: false });
+    const colour = colours.element(instanceIndex);
+    material.positionNode = positions.element(instanceIndex).xyz;
+    material.colorNode = colour.xyz;
+    material.sizeNode = this.pointSize.mul(float(1).add(colour.w.sub(1).max(0).mul(1.5)));
+    // Round points: fade the quad's corners; hidden points (alpha 0) are cut by the alpha test.
+    const r = length(uv().sub(vec2(0.5)));
+    material.opacityNode = colour.w.min(1).mul(float(1).sub(smoothstep(0.42, 0.5, r)));
+    material.alphaTest = 0.5;
+    this.sprite = new THREE.Sprite(material);
+    this.sprite.count = n;
+    this.sprite.frustumCulled = false;
+    this.scene.add(this.sprite);
+    const backend = this.renderer.backend as unknown as { createStorageAttribute(a: unknown): void };
+    backend.createStorageAttribute(positions.value);
+    backend.createStorageAttribute(colours.value);
+  }
+
+  private gpuBuffer(node: Vec4Array): BufferSlice {
+    const backend = this.renderer.backend as unknown as { get(o: unknown): { buffer: GPUBuffer } };
+    const buffer = backend.get(node.value).buffer;
+    return { buffer, offset: 0, size: this.n * 16 };
+  }
+
+  get positionBuffer(): BufferSlice { return this.gpuBuffer(this.positions!); }
+  get colourBuffer(): BufferSlice { return this.gpuBuffer(this.colours!); }
+
+  /**
+   * Shows `embedding` [n, 1..3]: bounds by GPU reductions, then the pack kernel into the draw
+   * buffer, submitted before the next frame. Nothing is read back.
+   */
+  showEmbedding(embedding: Tensor): void {
+    if (embedding.rows !== this.n) throw new Error(`embedding has ${embedding.rows} rows, the view ${this.n} points.`);
+    const lo = reduce(this.engine, embedding, 'min', 0);
+    const hi = reduce(this.engine, embedding, 'max', 0);
+    encodePackPositions(this.engine, embedding, lo, hi, this.positionBuffer, this.flat || embedding.cols < 3);
+    lo.dispose();
+    hi.dispose();
+    this.engine.flush();
+  }
+
+  /** Uploads per-point colours (rgb + state alpha), [n*4]. */
+  setColours(rgba: Float32Array): void {
+    // Written straight into the GPUBuffer: the renderer's own upload path keys on attribute versions,
+    // which it has already recorded for a buffer created up front.
+    this.engine.flush();
+    this.engine.queue.writeBuffer(this.colourBuffer.buffer, 0, rgba as Float32Array<ArrayBuffer>);
+  }
+
+  setFlat(flat: boolean): void {
+    this.flat = flat;
+    this.controls.enableRotate = !flat;
+    this.fitToView();
+  }
+
+  /** Points are scaled into [-1, 1]³ on the GPU, so fitting the view is a camera reset. */
+  fitToView(): void {
+    this.controls.target.set(0, 0, 0);
+    this.camera.position.set(0, 0, 3.1);
+    if (!this.flat) this.camera.position.set(1.6, 1.1, 2.4);
+    this.camera.up.set(0, 1, 0);
+    this.controls.update();
+  }
+
+  pickView(): PickView {
+    this.camera.updateMatrixWorld();
+    const mvp = new THREE.Matrix4().multiplyMatrices(this.camera.projectionMatrix, this.camera.matrixWorldInverse);
+    return { mvp: mvp.elements, width: this.canvas.clientWidth, height: this.canvas.clientHeight };
+  }
+
+  private resize(): void {
+    const w = this.canvas.clientWidth || 1;
+    const h = this.canvas.clientHeight || 1;
+    this.renderer.setPixelRatio(Math.min(2, window.devicePixelRatio || 1));
+    this.renderer.setSize(w, h, false);
+    this.camera.aspect = w / h;
+    this.camera.updateProjectionMatrix();
+  }
+
+  private frame(): void {
+    this.controls.update();
+    this.renderer.render(this.scene, this.camera);
+    this.frames++;
+    const now = performance.now();
+    if (now - this.lastFpsTime >= 1000) {
+      this.fps = (this.frames * 1000) / (now - this.lastFpsTime);
+      this.frames = 0;
+      this.lastFpsTime = now;
+    }
+    this.onFrame?.();
+  }
+
+  dispose(): void {
+    this.renderer.setAnimationLoop(null);
+    this.controls.dispose();
+    this.renderer.dispose();
+  }
+}
