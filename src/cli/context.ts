@@ -55,7 +55,7 @@ export function parseIntList(value: string): number[] {
 }
 
 /** Adds the input, output and run options shared by the data commands. */
-export function addCommonOptions(cmd: Command, { output = true } = {}): Command {
+export function addCommonOptions(cmd: Command, { output = true, plot = true } = {}): Command {
   cmd.option('--labels <column|file>', 'labels: a CSV/TSV column (name or 0-based number) or a file with one label per row')
     .option('--split <split>', 'fashion-mnist split: train | test | all', (v) => {
       if (!['train', 'test', 'all'].includes(v)) throw new InvalidArgumentError('expected train, test or all.');
@@ -68,6 +68,7 @@ export function addCommonOptions(cmd: Command, { output = true } = {}): Command 
       .option('--format <format>', 'npy | csv | tsv | projector (TensorFlow Embedding Projector tensors.tsv + metadata.tsv)')
       .option('--force', 'overwrite existing output files');
   }
+  if (plot) cmd.option('--plot <png>', 'draw a scatter plot of the result (2-D, or the first three dimensions projected), coloured by label');
   return cmd.option('--seed <n>', 'random seed', parseIntOption(0, 2 ** 32 - 1), 1)
     .option('--adapter <kind>', 'auto | hardware | llvmpipe | swiftshader (env LATENTGPU_ADAPTER)')
     .option('-q, --quiet', 'no progress or messages on stderr')

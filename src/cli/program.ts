@@ -4,6 +4,8 @@ import { removePendingTemps } from '../io/write.js';
 import { registerBench } from './commands/bench.js';
 import { registerInfo } from './commands/info.js';
 import { registerKnn } from './commands/knn.js';
+import { registerPca } from './commands/pca.js';
+import { registerAutoencoders } from './commands/autoencoder.js';
 import { InterruptedError } from './context.js';
 
 /** Builds the `latentgpu` program; each command registers itself from src/cli/commands/. */
@@ -14,6 +16,8 @@ export function buildProgram(signal: AbortSignal = new AbortController().signal)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerInfo(program);
+  registerPca(program, signal);
+  registerAutoencoders(program, signal);
   registerKnn(program, signal);
   registerBench(program, signal);
   return program;

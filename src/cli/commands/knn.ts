@@ -45,7 +45,7 @@ export function registerKnn(program: Command, signal: AbortSignal): void {
     .option('-k, --k <n>', 'neighbours per item', parseIntOption(1, 128), 10)
     .option('--query <ids|file>', 'row numbers (0-based, comma-separated) or a file of query vectors with the same columns')
     .option('--method <method>', 'exact | approx | auto (approximate above 100,000 rows; graph only)', 'auto');
-  addCommonOptions(cmd)
+  addCommonOptions(cmd, { plot: false })
     .addHelpText('after', '\nOutput: one line per (query, rank) with the neighbour and its Euclidean distance (.npy: the [queries, k] indices).\n' +
       '\nExamples:\n  latentgpu knn fashion-mnist --limit 5000 --k 10 --query 0,1,2\n  latentgpu knn fm.npy --k 5 -o neighbours.csv')
     .action(async (input: string, opts: KnnOptions) => {

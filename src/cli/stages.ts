@@ -1,0 +1,116 @@
+import { InvalidArgumentError } from 'commander';
+import { InvalidInputError } from '../engine/errors.js';
+import type { Tensor } from '../engine/tensor.js';
+import { writeAtomic } from '../io/write.js';
+import { Autoencoder, VariationalAutoencoder } from '../models/autoencoder/index.js';
+import { disposeKnnGraph, knnGraph } from '../models/knn/index.js';
+import { PCA } from '../models/pca/index.js';
+import { neighbourVoteAccuracy } from './commands/knn.js';
+import { round } from './progress.js';
+import type { RunContext } from './context.js';
+
+/** `--via pca:50` or `--via ae:32`: a first reduction before t-SNE or k-means. */
+export interface ViaSpec { method: 'pca' | 'ae'; dims: number }
+
+export function parseVia(value: string): ViaSpec {
+  const m = /^(pca|ae):(\d+)$/.exec(value.trim());
+  if (!m || Number(m[2]) < 1) throw new InvalidArgumentError('expected pca:N or ae:N, e.g. pca:50.');
+  return { method: m[1] as 'pca' | 'ae', dims: Number(m[2]) };
+}
+
+/** PCA to `dims` components as a timed stage; the projection stays on the GPU. */
+export async function pcaStage(ctx: RunContext, x: Tensor, dims: number, seed: number): Promise<Tensor> {
+  const engine = await ctx.engine();
+  if (dims > Math.min(x.rows, x.cols)) {
+    throw new InvalidInputError(`PCA to ${dims} dimensions needs at least ${dims} rows and columns; the data is ${x.rows}×${x.cols}.`);
+  }
+  return ctx.reporter.stage('pca', async (p) => {
+    const pca = await PCA.fit(engine, x, { components: dims, seed, onProgress: (d, t) => p.update(d, t) });
+    try {
+      ctx.summary.pca = { components: dims, explained_variance: round(pca.explainedVarianceRatio.reduce((a, b) => a + b, 0), 4) };
+      return ctx.track(pca.transform(x));
+    } finally {
+      pca.dispose();
+    }
+  });
+}
+
+export interface AutoencoderChoice {
+  variational: boolean;
+  /** Encoder widths after the input, ending with the latent. */
+  layers: number[];
+  epochs: number;
+  batchSize: number;
+  seed: number;
+  loss?: 'bce' | 'mse';
+  saveModel?: string;
+  force?: boolean;
+}
+
+/** Data in [0, 1] (pixels, frequencies) suits a sigmoid output with BCE; anything else MSE. */
+export function chooseLoss(x: Float32Array): 'bce' | 'mse' {
+  for (let i = 0; i < x.length; i++) if (!(x[i] >= 0 && x[i] <= 1)) return 'mse';
+  return 'bce';
+}
+
+/** Trains an autoencoder (or VAE) as the `train` stage, with per-epoch progress; returns the model. */
+export async function trainAutoencoder(ctx: RunContext, x: Tensor, host: Float32Array, c: AutoencoderChoice): Promise<Autoencoder | VariationalAutoencoder> {
+  const engine = await ctx.engine();
+  const loss = c.loss ?? chooseLoss(host);
+  const config = {
+    layers: [x.cols, ...c.layers], loss, seed: c.seed, activation: 'relu' as const,
+    outputActivation: loss === 'bce' ? 'sigmoid' as const : 'identity' as const,
+  };
+  const model = ctx.track(c.variational ? await VariationalAutoencoder.create(engine, config) : await Autoencoder.create(engine, config));
+  const batchSize = Math.min(c.batchSize, x.rows);
+  const result = await ctx.reporter.stage('train', (p) => model.fit(x, {
+    epochs: c.epochs, batchSize,
+    onBatch: (b) => {
+      p.update((b.epoch - 1) * b.batches + b.batch + 1, c.epochs * b.batches);
+      ctx.checkAbort();
+    },
+    onEpoch: (e) => {
+      ctx.reporter.event({ event: 'epoch', epoch: e.epoch, loss: e.loss, val_loss: e.valLoss, seconds: round(e.seconds) });
+      ctx.checkAbort();
+    },
+  }));
+  const last = result.history[result.history.length - 1];
+  ctx.summary.training = { model: c.variational ? 'vae' : 'autoencoder', layers: config.layers, loss, epochs: result.history.length, final_loss: last?.loss };
+  if (c.saveModel) {
+    const bytes = model.save();
+    writeAtomic(c.saveModel, (append) => append(bytes), c.force);
+    ctx.summary.outputs = [...((ctx.summary.outputs as string[]) ?? []), c.saveModel];
+  }
+  return model;
+}
+
+/** Applies `--via`: PCA, or an autoencoder trained on the data, giving its codes. */
+export async function viaStage(ctx: RunContext, x: Tensor, host: Float32Array, via: ViaSpec | undefined, seed: number,
+  ae: { epochs: number; batchSize: number }): Promise<Tensor> {
+  if (!via || via.dims >= x.cols) return x;
+  if (via.method === 'pca') return pcaStage(ctx, x, via.dims, seed);
+  const model = await trainAutoencoder(ctx, x, host, {
+    variational: false, layers: [Math.max(via.dims, Math.min(256, x.cols)), via.dims], epochs: ae.epochs, batchSize: ae.batchSize, seed,
+  });
+  return ctx.track(model.encode(x));
+}
+
+/**
+ * With labels: leave-one-out 10-NN accuracy of the embedding (how well neighbours share a label),
+ * the usual quality number for embeddings of labelled data.
+ */
+export async function embeddingMetrics(ctx: RunContext, emb: Tensor, labels: Int32Array | undefined): Promise<void> {
+  if (!labels || emb.rows < 12) return;
+  const engine = await ctx.engine();
+  const k = 10;
+  const metrics = await ctx.reporter.stage('metrics', async () => {
+    const g = await knnGraph(engine, emb, k);
+    try {
+      const idx = await g.indices.read() as Uint32Array;
+      return { knn_accuracy_10: round(neighbourVoteAccuracy(idx, k, labels, Array.from({ length: emb.rows }, (_, i) => i)), 4) };
+    } finally {
+      disposeKnnGraph(g);
+    }
+  });
+  ctx.summary.metrics = { ...(ctx.summary.metrics as object), ...metrics };
+}
