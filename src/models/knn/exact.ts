@@ -19,7 +19,7 @@ const TILE_ROWS = 4096;
 /** The matmul kernel loops over K once per invocation (3 iterations each with A transposed). */
 const K_CHUNK = 8192;
 
-function sliceOf(t: Tensor, startElem: number, count: number): BufferSlice {
+export function sliceOf(t: Tensor, startElem: number, count: number): BufferSlice {
   return { buffer: t.buffer, offset: startElem * 4, size: count * 4 };
 }
 
@@ -68,6 +68,36 @@ export async function checkedRowNorms(engine: Engine, x: Tensor, ld: number, wha
   return padded;
 }
 
+export interface TileRange { r0: number; M: number; c0: number; N: number; kc: number }
+
+/**
+ * Records tile[0..M, 0..N) = ‖b‖² − 2a·b for query rows [r0, r0 + M) and data columns [c0, c0 + N)
+ * (M, N multiples of 4, within the padded widths): the vec4 matmul with A transposed, alpha = −2 and
+ * the data norms as bias, accumulated over K blocks of `kc` dims. The query's own ‖a‖² is left out.
+ */
+export function encodeDistanceTile(engine: Engine, data: PaddedTranspose, dataNorms: Tensor, queries: PaddedTranspose,
+  t: TileRange, tile: Tensor): void {
+  const d = data.d;
+  const { r0, M, c0, N, kc } = t;
+  for (let k0 = 0; k0 < d; k0 += kc) {
+    const kk = Math.min(kc, d - k0);
+    const last = k0 + kk >= d;
+    const call: MatmulCall = {
+      M, N, K: kk, batch: 1,
+      aRowStride: 1, aColStride: queries.ld, aBatchStride: 0,
+      bRowStride: data.ld, bColStride: 1, bBatchStride: 0, cBatchStride: M * N,
+      act: 0, slope: 0.01, alpha: -2, beta: k0 === 0 ? 0 : 1, hasBias: last, aOffset: r0, bOffset: c0,
+    };
+    encodeMatmulVec4(engine, call, sliceOf(queries.t, k0 * queries.ld, kk * queries.ld),
+      sliceOf(data.t, k0 * data.ld, kk * data.ld), sliceOf(dataNorms, c0, N), sliceOf(tile, 0, M * N));
+  }
+}
+
+/** K rows of both transposes that one binding holds. */
+export function tileKBlock(engine: Engine, data: PaddedTranspose, queries: PaddedTranspose): number {
+  return Math.min(kBlock(engine, data.ld), kBlock(engine, queries.ld));
+}
+
 export interface ExactSearch {
   data: PaddedTranspose; dataNorms: Tensor;
   queries: PaddedTranspose; queryNorms: Tensor;
@@ -87,12 +117,11 @@ export async function exactSearch(engine: Engine, s: ExactSearch): Promise<{ val
   const { data, queries, k } = s;
   const m = queries.n;
   const n = data.n;
-  const d = data.d;
   const vals = engine.empty([m, k], 'f32', 'knn.distances');
   const idx = engine.empty([m, k], 'u32', 'knn.indices');
   const cols = Math.min(TILE_COLS, heapMergeColumns(k) - (heapMergeColumns(k) % PAD));
   const tile = engine.empty([Math.min(TILE_ROWS, queries.ld) * Math.min(cols, data.ld)], 'f32', 'knn.tile');
-  const kc = Math.min(kBlock(engine, data.ld), kBlock(engine, queries.ld));
+  const kc = tileKBlock(engine, data, queries);
   try {
     for (let r0 = 0; r0 < m; r0 += TILE_ROWS) {
       const R = Math.min(TILE_ROWS, m - r0);
@@ -100,18 +129,7 @@ export async function exactSearch(engine: Engine, s: ExactSearch): Promise<{ val
       for (let c0 = 0; c0 < n; c0 += cols) {
         const C = Math.min(cols, n - c0);
         const N = Math.min(cols, data.ld - c0);
-        for (let k0 = 0; k0 < d; k0 += kc) {
-          const kk = Math.min(kc, d - k0);
-          const last = k0 + kk >= d;
-          const call: MatmulCall = {
-            M, N, K: kk, batch: 1,
-            aRowStride: 1, aColStride: queries.ld, aBatchStride: 0,
-            bRowStride: data.ld, bColStride: 1, bBatchStride: 0, cBatchStride: M * N,
-            act: 0, slope: 0.01, alpha: -2, beta: k0 === 0 ? 0 : 1, hasBias: last, aOffset: r0, bOffset: c0,
-          };
-          encodeMatmulVec4(engine, call, sliceOf(queries.t, k0 * queries.ld, kk * queries.ld),
-            sliceOf(data.t, k0 * data.ld, kk * data.ld), sliceOf(s.dataNorms, c0, N), sliceOf(tile, 0, M * N));
-        }
+        encodeDistanceTile(engine, data, s.dataNorms, queries, { r0, M, c0, N, kc }, tile);
         encodeKnnHeapMerge(engine, {
           R, C, ld: N, k, colOffset: c0, selfOffset: s.self ? r0 : undefined, first: c0 === 0, finalize: c0 + cols >= n,
         }, sliceOf(tile, 0, M * N), sliceOf(s.queryNorms, r0, R), sliceOf(vals, r0 * k, R * k), sliceOf(idx, r0 * k, R * k));
