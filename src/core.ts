@@ -11,3 +11,4 @@ export { knnGraph, knnQuery, disposeKnnGraph, AUTO_APPROX_ABOVE, type KnnGraph, 
 export { PCA, type PcaOptions } from './models/pca/index.js';
 export * from './models/kmeans/index.js';
 export { adjustedRandIndex, normalizedMutualInfo, silhouette, type SilhouetteOptions } from './metrics/clustering.js';
+export { knnAccuracy, trustworthiness, stratifiedFolds, type TrustworthinessOptions } from './metrics/quality.js';
