@@ -166,3 +166,24 @@ async function trainEpochs(model: AutoencoderModel, x: Tensor, nTrain: number, v
     for (const [key, ws] of model.trainingWorkspaces()) { ws.dispose(); model.forgetWorkspace(key); }
   }
 }
+
+/**
+ * Forward and backward pass over all rows of x as one batch, leaving the gradients in each
+ * layer's gW and gb and returning the workspace (for a VAE's ε); no update. For gradient checks.
+ */
+export function computeGradients(model: AutoencoderModel, x: Tensor, step = 1) {
+  const { engine, config, net } = model;
+  const R = x.rows;
+  const ws = model.workspace(R, true);
+  const last = net.layers.length - 1;
+  const rowLoss = engine.empty([R], 'f32', 'ae.row-loss');
+  const rowKl = engine.empty([R], 'f32', 'ae.row-kl');
+  engine.copy(x, ws.input);
+  forward(engine, net, ws, 0, net.layers.length, { sample: true, seed: config.seed, step, kl: rowKl.slice(), klOffset: 0 });
+  encodeReconstructionLoss(engine, {
+    rows: R, d: model.inputWidth, kind: config.loss, act: activationCode(config.outputActivation), slope: config.slope,
+    gradScale: 1 / R, lossScale: 1, rowOffset: 0, writeGrad: true,
+  }, ws.post[last].slice(), ws.input.slice(), ws.dZ[last].slice(), rowLoss.slice());
+  backward(engine, net, ws, config.beta / R);
+  return { ws, rowLoss, rowKl };
+}
