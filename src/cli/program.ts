@@ -4,6 +4,7 @@ import { removePendingTemps } from '../io/write.js';
 import { registerBench } from './commands/bench.js';
 import { registerInfo } from './commands/info.js';
 import { registerKnn } from './commands/knn.js';
+import { registerTsne } from './commands/tsne.js';
 import { registerPca } from './commands/pca.js';
 import { registerAutoencoders } from './commands/autoencoder.js';
 import { InterruptedError } from './context.js';
@@ -18,6 +19,7 @@ export function buildProgram(signal: AbortSignal = new AbortController().signal)
   registerInfo(program);
   registerPca(program, signal);
   registerAutoencoders(program, signal);
+  registerTsne(program, signal);
   registerKnn(program, signal);
   registerBench(program, signal);
   return program;

@@ -1,0 +1,60 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import { disposeKnnGraph, knnGraph } from '../../models/knn/index.js';
+import { TSNE } from '../../models/tsne/index.js';
+import { checkPerplexity, neighboursFor } from '../../models/tsne/affinities.js';
+import { addCommonOptions, parseFloatOption, parseIntOption, type CommonOptions } from '../context.js';
+import { runReduce } from '../reduce.js';
+import { parseVia, viaStage, type ViaSpec } from '../stages.js';
+
+interface TsneCliOptions extends CommonOptions {
+  dims: 2 | 3; perplexity: number; iterations: number; via?: ViaSpec | 'none'; repulsion: 'exact' | 'field' | 'auto';
+  epochs: number; batchSize: number;
+}
+
+/** Like openTSNE and scikit-learn's examples: inputs wider than 50 columns go through PCA to 50 first. */
+export const DEFAULT_VIA_ABOVE = 50;
+
+export function registerTsne(program: Command, signal: AbortSignal): void {
+  const cmd = program.command('tsne')
+    .description('t-SNE on the GPU: a 2-D or 3-D map where similar rows land close together.')
+    .argument('<input>', 'a .npy, .csv, .tsv or IDX file, or fashion-mnist')
+    .option('-d, --dims <n>', '2 or 3', (v) => {
+      if (v !== '2' && v !== '3') throw new InvalidArgumentError('t-SNE embeds in 2 or 3 dimensions.');
+      return Number(v);
+    }, 2)
+    .option('--perplexity <p>', 'effective number of neighbours', parseFloatOption(1), 30)
+    .option('--iterations <n>', 'gradient-descent iterations (early exaggeration included)', parseIntOption(1), 1000)
+    .option('--via <pca:N|ae:N|none>', `first reduction (default pca:50 for inputs wider than ${DEFAULT_VIA_ABOVE} columns)`,
+      (v) => (v === 'none' ? 'none' : parseVia(v)))
+    .option('--repulsion <kind>', 'exact | field | auto (exact below 4,096 rows)', 'auto')
+    .option('--epochs <n>', 'autoencoder epochs for --via ae:N', parseIntOption(1), 10)
+    .option('--batch-size <n>', 'autoencoder minibatch for --via ae:N', parseIntOption(1), 256)
+    .option('--open', 'show the result in the 3D explorer');
+  addCommonOptions(cmd)
+    .addHelpText('after', '\nExamples:\n  latentgpu tsne fashion-mnist --limit 10000 --dims 2 -o fm.npy --plot fm.png\n' +
+      '  latentgpu tsne data.csv --labels label --perplexity 15 --via none -o map.csv\n' +
+      '  latentgpu tsne fashion-mnist --split test --dims 3 --format projector -o fm-projector')
+    .action((input: string, opts: TsneCliOptions) => runReduce('tsne', input, opts, signal, async (ctx, x, ds) => {
+      // Fail on the perplexity before spending time on PCA or an autoencoder.
+      checkPerplexity(ds.n, opts.perplexity);
+      const via = opts.via === 'none' ? undefined : opts.via ?? (ds.d > DEFAULT_VIA_ABOVE ? { method: 'pca' as const, dims: DEFAULT_VIA_ABOVE } : undefined);
+      const z = await viaStage(ctx, x, ds.x, via, opts.seed, { epochs: opts.epochs, batchSize: opts.batchSize });
+      ctx.checkAbort();
+      const engine = await ctx.engine();
+      const graph = await ctx.reporter.stage('knn', (p) => knnGraph(engine, z, neighboursFor(opts.perplexity), {
+        seed: opts.seed, onProgress: (d, t) => p.update(d, t),
+      }));
+      try {
+        ctx.checkAbort();
+        const emb = await ctx.reporter.stage('tsne', (p) => new TSNE(engine, {
+          dims: opts.dims, perplexity: opts.perplexity, iterations: opts.iterations, seed: opts.seed, repulsion: opts.repulsion,
+          knn: graph, signal, progressEvery: 10, klEvery: opts.json ? 50 : 0,
+          onProgress: (e) => p.update(e.iteration, e.iterations, e.kl === undefined ? {} : { kl: Number(e.kl.toFixed(4)) }),
+        }).fit(z));
+        ctx.summary.tsne = { perplexity: opts.perplexity, iterations: opts.iterations, via: via ? `${via.method}:${via.dims}` : 'none' };
+        return ctx.track(emb);
+      } finally {
+        disposeKnnGraph(graph);
+      }
+    }));
+}
