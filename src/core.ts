@@ -9,6 +9,7 @@ export { normalizeRows, softmaxRows, topkRows, argmaxRows, argminRows, type TopK
 export { rowChunks, type RowChunk } from './ops/chunks.js';
 export { knnGraph, knnQuery, disposeKnnGraph, AUTO_APPROX_ABOVE, type KnnGraph, type KnnOptions } from './models/knn/index.js';
 export { PCA, type PcaOptions } from './models/pca/index.js';
+export { knnAccuracy, trustworthiness, stratifiedFolds, type TrustworthinessOptions } from './metrics/quality.js';
 export * from './models/kmeans/index.js';
 export { adjustedRandIndex, normalizedMutualInfo, silhouette, type SilhouetteOptions } from './metrics/clustering.js';
-export { knnAccuracy, trustworthiness, stratifiedFolds, type TrustworthinessOptions } from './metrics/quality.js';
+export { Autoencoder, VariationalAutoencoder, type AutoencoderConfig, type VaeConfig, type FitOptions, type FitResult, type EpochEvent } from './models/autoencoder/index.js';
