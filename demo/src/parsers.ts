@@ -63,8 +63,8 @@ const LABEL_COLUMN = /^(label|labels|class|target|y|category)$/i;
 
 /**
  * Reads comma-, semicolon- or tab-separated numbers, one point per line. An optional header line
- * names the columns; a column named label/class/target/y/category (or a non-numeric first or last
- * column) becomes the labels. Ragged rows and non-numbers are refused with their line and column.
+ * names the columns; a column named label/class/target/y/category (or a first or last column of
+ * mostly non-numbers) becomes the labels. Ragged rows and non-numbers are refused with their line and column.
  */
 export function parseCsv(text: string, fileName = 'the file'): Dataset {
   const lines = text.split(/\r?\n/).map((l, i) => ({ l: l.trim(), line: i + 1 })).filter((r) => r.l.length > 0 && !r.l.startsWith('#'));
@@ -86,8 +86,10 @@ export function parseCsv(text: string, fileName = 'the file'): Dataset {
   }
   let labelCol = header ? header.findIndex((h) => LABEL_COLUMN.test(h)) : -1;
   if (labelCol < 0 && width > 1) {
-    if (rows.some((r) => !isNum(r.cells[width - 1])) && rows.every((r) => r.cells.slice(0, -1).every(isNum))) labelCol = width - 1;
-    else if (rows.some((r) => !isNum(r.cells[0])) && rows.every((r) => r.cells.slice(1).every(isNum))) labelCol = 0;
+    // A column of mostly words is a label column; a stray word among numbers is a mistake to report.
+    const wordy = (col: number) => rows.filter((r) => !isNum(r.cells[col])).length * 2 > rows.length;
+    if (wordy(width - 1)) labelCol = width - 1;
+    else if (wordy(0)) labelCol = 0;
   }
   const d = width - (labelCol >= 0 ? 1 : 0);
   if (d < 1) throw new FileParseError(`${fileName} has no feature columns besides the label.`);

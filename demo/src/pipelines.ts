@@ -3,6 +3,9 @@
 import * as lib from '../../src/browser.js';
 import type { Engine, Tensor } from '../../src/browser.js';
 import { matmul } from '../../src/browser.js';
+// Models not (yet) exported through the library's entry are taken from their own modules.
+import { TSNE } from '../../src/models/tsne/index.js';
+import { Autoencoder, VariationalAutoencoder } from '../../src/models/autoencoder/index.js';
 
 // The model contracts the explorer codes against (see each model's TSDoc in src/models/).
 interface PcaModel { transform(x: Tensor): Tensor; dispose?(): void }
@@ -30,9 +33,9 @@ interface AeClass { create(engine: Engine, o: { layers: number[]; seed?: number 
 const ns = lib as unknown as Record<string, unknown>;
 export const models = {
   PCA: ns.PCA as PcaClass | undefined,
-  TSNE: ns.TSNE as TsneClass | undefined,
-  Autoencoder: ns.Autoencoder as AeClass | undefined,
-  VAE: ns.VariationalAutoencoder as AeClass | undefined,
+  TSNE: (ns.TSNE ?? TSNE) as TsneClass | undefined,
+  Autoencoder: (ns.Autoencoder ?? Autoencoder) as unknown as AeClass | undefined,
+  VAE: (ns.VariationalAutoencoder ?? VariationalAutoencoder) as unknown as AeClass | undefined,
   KMeans: ns.KMeans as { fit(e: Engine, x: Tensor, o: { k: number; seed?: number }): Promise<{ labels: Tensor; dispose(): void }> } | undefined,
   knnQuery: ns.knnQuery as ((e: Engine, d: Tensor, q: Tensor, k: number) => Promise<{ indices: Tensor<'u32'>; distances: Tensor<'f32'> }>) | undefined,
 };
@@ -139,7 +142,10 @@ export async function runPipeline(engine: Engine, x: Tensor, name: PipelineName,
         await hooks.gate();
       },
     });
-    embedding = await tsne.fit(latent);
+    // The model owns its embedding: keep a copy and free the rest (affinities, optimiser state).
+    const y = await tsne.fit(latent);
+    embedding = engine.empty(y.shape, 'f32', 'demo.embedding');
+    engine.copy(y, embedding);
     tsne.dispose?.();
   }
   check();

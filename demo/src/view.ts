@@ -24,7 +24,7 @@ export class PointCloudView {
   readonly scene = new THREE.Scene();
   readonly camera = new THREE.PerspectiveCamera(50, 1, 0.01, 100);
   readonly controls: OrbitControls;
-  readonly pointSize = uniform(4);
+  readonly pointSize = uniform(5);
   n = 0;
   private sprite: THREE.Sprite | null = null;
   private positions: Vec4Array | null = null;
