@@ -28,6 +28,8 @@ export interface CommonOptions {
   quiet?: boolean;
   json?: boolean;
   open?: boolean;
+  /** False with --no-metrics. */
+  metrics?: boolean;
 }
 
 export function parseIntOption(min: number, max = Number.MAX_SAFE_INTEGER) {
@@ -68,6 +70,7 @@ export function addCommonOptions(cmd: Command, { output = true, plot = true } = 
       .option('--format <format>', 'npy | csv | tsv | projector (TensorFlow Embedding Projector tensors.tsv + metadata.tsv)')
       .option('--force', 'overwrite existing output files');
   }
+  if (plot) cmd.option('--no-metrics', 'skip the quality metrics computed when labels are given (10-NN accuracy, trustworthiness)');
   if (plot) cmd.option('--plot <png>', 'draw a scatter plot of the result (2-D, or the first three dimensions projected), coloured by label');
   return cmd.option('--seed <n>', 'random seed', parseIntOption(0, 2 ** 32 - 1), 1)
     .option('--adapter <kind>', 'auto | hardware | llvmpipe | swiftshader (env LATENTGPU_ADAPTER)')
