@@ -4,6 +4,8 @@ import { removePendingTemps } from '../io/write.js';
 import { registerBench } from './commands/bench.js';
 import { registerInfo } from './commands/info.js';
 import { registerKnn } from './commands/knn.js';
+import { registerCluster } from './commands/cluster.js';
+import { registerAnomalies } from './commands/anomalies.js';
 import { registerTsne } from './commands/tsne.js';
 import { registerPca } from './commands/pca.js';
 import { registerAutoencoders } from './commands/autoencoder.js';
@@ -21,6 +23,8 @@ export function buildProgram(signal: AbortSignal = new AbortController().signal)
   registerAutoencoders(program, signal);
   registerTsne(program, signal);
   registerKnn(program, signal);
+  registerAnomalies(program, signal);
+  registerCluster(program, signal);
   registerBench(program, signal);
   return program;
 }
