@@ -3,18 +3,23 @@ export function refKnn(data: ArrayLike<number>, n: number, queries: ArrayLike<nu
   k: number, self: boolean): { indices: Int32Array; distances: Float64Array } {
   const indices = new Int32Array(m * k);
   const distances = new Float64Array(m * k);
-  const dist = new Float64Array(n);
-  const order = new Int32Array(n);
+  const bestD = new Float64Array(k);
+  const bestI = new Int32Array(k);
   for (let i = 0; i < m; i++) {
+    let count = 0;
     for (let j = 0; j < n; j++) {
+      if (self && j === i) continue;
       let s = 0;
       for (let c = 0; c < d; c++) { const t = queries[i * d + c] - data[j * d + c]; s += t * t; }
-      dist[j] = s;
-      order[j] = j;
+      // Insertion into the sorted best-k list; j increases, so an equal distance goes after.
+      if (count === k && s >= bestD[k - 1]) continue;
+      let p = count < k ? count++ : k - 1;
+      while (p > 0 && bestD[p - 1] > s) { bestD[p] = bestD[p - 1]; bestI[p] = bestI[p - 1]; p--; }
+      bestD[p] = s;
+      bestI[p] = j;
     }
-    const cand = Array.from(order).filter((j) => !(self && j === i));
-    cand.sort((a, b) => dist[a] - dist[b] || a - b);
-    for (let t = 0; t < k; t++) { indices[i * k + t] = cand[t]; distances[i * k + t] = dist[cand[t]]; }
+    indices.set(bestI, i * k);
+    distances.set(bestD, i * k);
   }
   return { indices, distances };
 }

@@ -1,9 +1,127 @@
 import type { Engine } from '../../engine/engine.js';
-import { InvalidInputError } from '../../engine/errors.js';
-import type { Tensor } from '../../engine/tensor.js';
+import { LimitError, formatBytes } from '../../engine/errors.js';
+import type { BufferSlice, Tensor } from '../../engine/tensor.js';
+import { candidatesPerDispatch, encodeKnnCandidates } from '../../kernels/knn_candidates.js';
+import { checkedRowNorms } from './exact.js';
 import type { KnnGraph } from './index.js';
+import { NnDescentState } from './nn_descent.js';
+import { buildRpTree } from './rp_forest.js';
 
-export async function approxKnnGraph(_engine: Engine, _x: Tensor, _k: number,
-  _opts: { seed: number; onProgress?: (done: number, total: number) => void }): Promise<KnnGraph> {
-  throw new InvalidInputError('knnGraph: the approximate method is not available yet; use method "exact".');
+export interface ApproxOptions {
+  seed: number;
+  onProgress?: (done: number, total: number) => void;
+  /** Random-projection trees for the initial candidates (default 5). */
+  trees?: number;
+  /** Most NN-descent rounds (default 10); rounds stop early when fewer than `delta`·n·k lists change. */
+  maxRounds?: number;
+  delta?: number;
+}
+
+const EMPTY = 0xffffffff;
+/** Candidate list elements uploaded per batch (32 MiB of u32). */
+const BATCH_ELEMS = 8 * 1024 * 1024;
+
+function mulberry32(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(s ^ (s >>> 15), s | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The data as at most two bindings: rows [0, split) and [split, n). */
+function dataBindings(engine: Engine, x: Tensor): { xa: BufferSlice; xb: BufferSlice; split: number } {
+  const max = engine.limits.maxStorageBufferBindingSize;
+  const [n, d] = x.shape;
+  if (x.bytes <= max) return { xa: x.slice(), xb: engine.placeholder(), split: n };
+  const split = Math.floor(max / (4 * d) / 64) * 64;
+  if ((n - split) * d * 4 > max) {
+    throw new LimitError(`knnGraph (approx): ${formatBytes(x.bytes)} of data is more than two storage bindings ` +
+      `(2 × ${formatBytes(max)}); reduce the dimensions first (e.g. PCA to 50).`, 'maxStorageBufferBindingSize', max, x.bytes);
+  }
+  return { xa: x.rowSlice(0, split), xb: x.rowSlice(split, n - split), split };
+}
+
+/**
+ * Approximate kNN graph: candidates from the leaves of a random-projection forest, refined by
+ * NN-descent rounds (Dong, Moses & Li 2011). Trees and candidate lists are built on the CPU;
+ * every distance is evaluated and merged into per-row heaps on the GPU (knn_candidates.wgsl).
+ * Recall against the exact graph can be measured with `knnRecall`.
+ */
+export async function approxKnnGraph(engine: Engine, x: Tensor, k: number, o: ApproxOptions): Promise<KnnGraph> {
+  const [n, d] = x.shape;
+  (await checkedRowNorms(engine, x, n, 'knnGraph: x')).dispose();
+  const rand = mulberry32(o.seed);
+  const host = await x.read() as Float32Array;
+  const { xa, xb, split } = dataBindings(engine, x);
+  const vals = engine.empty([n, k], 'f32', 'knn.distances');
+  const idx = engine.empty([n, k], 'u32', 'knn.indices');
+  const per = candidatesPerDispatch(d, k);
+  const trees = o.trees ?? 5;
+  const maxRounds = o.maxRounds ?? 10;
+  const delta = o.delta ?? 0.001;
+  const total = trees + maxRounds + 1;
+  let step = 0;
+
+  /** Merges candidate lists [rows, m] built by `fill` for every row, batch by batch. */
+  const mergeAll = async (m: number, first: boolean, finalize: boolean, fill: (u0: number, rows: number, out: Uint32Array) => void) => {
+    const batch = Math.max(64, Math.floor(BATCH_ELEMS / Math.max(m, 1) / 64) * 64);
+    for (let u0 = 0; u0 < n; u0 += batch) {
+      const rows = Math.min(batch, n - u0);
+      const host = new Uint32Array(rows * Math.max(m, 1)).fill(EMPTY);
+      if (m > 0) fill(u0, rows, host);
+      const cand = engine.tensor(host, [rows, Math.max(m, 1)], { label: 'knn.candidates' });
+      const chunks = Math.max(1, Math.ceil(m / per));
+      for (let c = 0; c < chunks; c++) {
+        const col0 = c * per;
+        encodeKnnCandidates(engine, {
+          R: rows, row0: u0, stride: Math.max(m, 1), col0, count: Math.max(0, Math.min(per, m - col0)), d, k, split,
+          first: first && c === 0, finalize: finalize && c === chunks - 1,
+        }, xa, xb, cand.slice(), sliceOf(vals, u0 * k, rows * k), sliceOf(idx, u0 * k, rows * k));
+      }
+      cand.dispose();
+      await engine.sync();
+    }
+  };
+
+  try {
+    // 1. Forest: leaf mates of every point, merged one tree at a time.
+    const leafSize = Math.max(k + 1, 24);
+    for (let t = 0; t < trees; t++) {
+      const tree = buildRpTree(host, n, d, leafSize, rand);
+      await mergeAll(leafSize - 1, t === 0, false, (u0, rows, out) => {
+        const m = leafSize - 1;
+        for (let r = 0; r < rows; r++) {
+          const u = u0 + r;
+          let c = 0;
+          for (let q = tree.leafStart[u]; q < tree.leafEnd[u]; q++) if (tree.perm[q] !== u) out[r * m + c++] = tree.perm[q];
+        }
+      });
+      o.onProgress?.(++step, total);
+    }
+    // 2. NN-descent rounds until few lists change.
+    const s = Math.min(k, 12);
+    const m = Math.min(12 * s * s, 640);
+    const state = new NnDescentState(n, k, s, await idx.read() as Uint32Array);
+    for (let round = 0; round < maxRounds; round++) {
+      if (state.sample(rand) === 0) break;
+      await mergeAll(m, false, false, (u0, rows, out) => state.candidates(u0, rows, m, out));
+      const updates = state.update(await idx.read() as Uint32Array);
+      o.onProgress?.(++step, total);
+      if (updates <= delta * n * k) break;
+    }
+    // 3. Sort every list.
+    await mergeAll(0, false, true, () => {});
+    o.onProgress?.(total, total);
+  } catch (e) {
+    vals.dispose(); idx.dispose();
+    throw e;
+  }
+  return { indices: idx, distances: vals, k, n };
+}
+
+function sliceOf(t: Tensor, startElem: number, count: number): BufferSlice {
+  return { buffer: t.buffer, offset: startElem * 4, size: count * 4 };
 }

@@ -105,3 +105,4 @@ export function disposeKnnGraph(g: KnnGraph): void {
   g.indices.dispose();
   g.distances.dispose();
 }
+export { knnRecall } from './recall.js';
