@@ -85,6 +85,12 @@ export async function fitModel(model: AutoencoderModel, x: Tensor | Float32Array
       nVal = v.x.rows;
     }
     checkOptions(o, nTrain);
+    const widest = Math.max(...model.net.layers.map((l) => Math.max(l.spec.inputs, l.spec.outputs)));
+    const max = engine.limits.maxStorageBufferBindingSize;
+    if (o.batchSize * widest * 4 > max) {
+      throw new InvalidInputError(`batchSize ${o.batchSize} makes a batch of ${o.batchSize}×${widest} values, larger than one ` +
+        `storage binding (${max} bytes); use at most ${Math.floor(max / (4 * widest))}.`);
+    }
     return await trainEpochs(model, data.x, nTrain, val, valStart, nVal, o);
   } finally {
     for (const t of owned) t.dispose();
