@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { InvalidInputError, ShapeError } from '../src/engine/errors.js';
 import type { Activation } from '../src/kernels/activations.js';
 import { encodeOptimizerStep } from '../src/kernels/optimizer_step.js';
-import { Autoencoder } from '../src/models/autoencoder/index.js';
+import fc from 'fast-check';
+import { Autoencoder, VariationalAutoencoder } from '../src/models/autoencoder/index.js';
 import { expectClose, getEngine, randomArray } from './helpers.js';
 import { refOptimizerStep } from './reference/autoencoder.js';
 import { checkGradients, lowRankData } from './reference/autoencoder-check.js';
@@ -153,5 +154,31 @@ describe('autoencoder input checks (before any training)', () => {
     await expect(Autoencoder.create(engine, { layers: [4, 2], loss: 'bce', outputActivation: 'tanh' })).rejects.toThrow(/sigmoid/);
     await expect(Autoencoder.create(engine, { layers: [4, 2], decoderLayers: [3, 4] })).rejects.toThrow(ShapeError);
     await expect(Autoencoder.create(engine, { layers: [4, 2], activation: 'swish' as Activation })).rejects.toThrow(/not one of/);
+  });
+});
+
+describe('autoencoder shapes (property)', () => {
+  it('any widths, batch sizes and row counts train to finite weights, with codes and reconstructions of the right shape', async () => {
+    const engine = await getEngine();
+    await fc.assert(fc.asyncProperty(
+      fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 2, maxLength: 4 }),
+      fc.integer({ min: 1, max: 70 }), fc.integer({ min: 1, max: 70 }), fc.boolean(),
+      async (layers, rows, batch, variational) => {
+        fc.pre(batch <= rows);
+        const x = randomArray(rows * layers[0], rows, 0, 1);
+        const config = { layers, seed: rows, loss: 'mse' as const, activation: 'leaky_relu' as const };
+        const m = variational ? await VariationalAutoencoder.create(engine, config) : await Autoencoder.create(engine, config);
+        const res = await m.fit(x, { epochs: 1, batchSize: batch });
+        expect(Number.isFinite(res.history[0].loss)).toBe(true);
+        const xt = engine.tensor(x, [rows, layers[0]]);
+        const codes = m.encode(xt);
+        expect(codes.shape).toEqual([rows, layers[layers.length - 1]]);
+        const back = m.decode(codes);
+        expect(back.shape).toEqual([rows, layers[0]]);
+        const values = (await back.read()) as Float32Array;
+        expect(values.every((v) => v >= 0 && v <= 1)).toBe(true);
+        for (const t of [xt, codes, back]) t.dispose();
+        m.dispose();
+      }), { numRuns: 12, seed: 7 });
   });
 });
