@@ -1,11 +1,11 @@
 // k-means update step, second half: adds the row blocks' partial sums and counts (see
-// kmeans_partial_sums) and writes the new centroids. One invocation per (cluster c, column j);
-// j = d writes the count. Lloyd (weights = 0): centroid = mean of its rows, or the previous
+// kmeans_partial_sums, rows of d4 + 4 values with the count at d4) and writes the new centroids
+// [k, d]. One invocation per (cluster c, column j); j = d writes the count. Lloyd (weights = 0): centroid = mean of its rows, or the previous
 // centroid when the cluster is empty (the host then re-seeds it). Mini-batch (Sculley 2010):
 // weights hold each centroid's count so far and the centroid moves to the running mean
 // (w·c + Σx) / (w + n), i.e. a per-centre learning rate 1 / count.
 // The host keeps `blocks` inside LOOP_BUDGET by sizing the row blocks.
-struct Params { k: u32, d: u32, blocks: u32, _p0: u32 }
+struct Params { k: u32, d: u32, blocks: u32, d4: u32 }
 
 override WG: u32 = 64u;
 
@@ -26,9 +26,9 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   var s = 0.0;
   var n = 0.0;
   for (var b = 0u; b < p.blocks; b++) {
-    let base = (b * p.k + c) * w1;
-    s += partial[base + j];
-    n += partial[base + p.d];
+    let base = (b * p.k + c) * (p.d4 + 4u);
+    s += partial[base + min(j, p.d4)];
+    n += partial[base + p.d4];
   }
   let w = weights[c];
   let total = w + n;

@@ -2,53 +2,50 @@ import code from '../../shaders/kmeans_assign.wgsl';
 import type { Engine } from '../engine/engine.js';
 import { LOOP_BUDGET, packUniforms, type KernelSpec } from '../engine/kernel.js';
 import type { BufferSlice } from '../engine/tensor.js';
+import { paddedK } from './kmeans_prepare.js';
 
 export const kmeansAssignKernel: KernelSpec = {
   name: 'kmeans_assign', code, bindings: ['uniform', 'read', 'read', 'read', 'read', 'storage', 'storage'],
 };
 
 const WG = 64;
-const MAX_KT = 16;
+
+/** Most columns the kernel handles: one tile's loop over d must fit LOOP_BUDGET. */
+export const ASSIGN_MAX_D = LOOP_BUDGET - 64;
 
 export interface KMeansAssignCall {
   /** Rows in this binding of x, the first being row `row0` of the whole matrix. */
   rows: number; row0: number;
-  d: number; k: number;
+  /** Columns of the padded x (a multiple of 4). */
+  d4: number; k: number;
 }
 
-/** Most columns the kernel handles: one centroid's loop over d must fit LOOP_BUDGET. */
-export const ASSIGN_MAX_D = LOOP_BUDGET - 64;
-
-/** Centroids per register tile: at most MAX_KT, and few enough that one tile's d·KT fits LOOP_BUDGET. */
-function tileSize(d: number, k: number): number {
-  if (d > ASSIGN_MAX_D) throw new RangeError(`k-means: d = ${d} columns is more than ${ASSIGN_MAX_D}.`);
-  return Math.max(1, Math.min(k, MAX_KT, Math.floor(LOOP_BUDGET / (d + 3))));
-}
-
-/** Centroids one dispatch compares each row with, so that d·count stays inside LOOP_BUDGET. */
-export function assignCentroidsPerPass(d: number, k: number): number {
-  const kt = tileSize(d, k);
-  const tiles = Math.max(1, Math.floor(LOOP_BUDGET / (kt * (d + 3))));
-  return Math.min(k, tiles * kt);
+/** vec4 accumulators per tile and centroids per pass (a multiple of the tile) for d and k. */
+export function assignPlan(d4: number, k: number): { ct4: number; perPass: number } {
+  if (d4 > ASSIGN_MAX_D) throw new RangeError(`k-means: d = ${d4} columns is more than ${ASSIGN_MAX_D}.`);
+  const ct4 = Math.min(4, paddedK(k) / 4);
+  // Loop iterations of one tile: d4 / 4 + d4, plus the comparisons.
+  const tiles = Math.max(1, Math.floor(LOOP_BUDGET / (1.25 * d4 + 24)));
+  return { ct4, perPass: Math.min(paddedK(k), tiles * 4 * ct4) };
 }
 
 /**
  * Records the nearest-centroid search for one row chunk: labels[row0 + r] and the squared distance
- * mind[row0 + r]. `xnorm`, `labels` and `mind` cover all rows; `x` only this chunk.
+ * mind[row0 + r]. centT/cnorm come from kmeans_prepare; `xnorm`, `labels` and `mind` cover all
+ * rows, `x` only this chunk.
  */
-export function encodeKMeansAssign(engine: Engine, c: KMeansAssignCall, x: BufferSlice, cent: BufferSlice,
+export function encodeKMeansAssign(engine: Engine, c: KMeansAssignCall, x: BufferSlice, centT: BufferSlice,
   cnorm: BufferSlice, xnorm: BufferSlice, labels: BufferSlice, mind: BufferSlice): void {
-  const kt = tileSize(c.d, c.k);
-  const per = assignCentroidsPerPass(c.d, c.k);
-  for (let c0 = 0; c0 < c.k; c0 += per) {
-    const count = Math.min(per, c.k - c0);
+  const { ct4, perPass } = assignPlan(c.d4, c.k);
+  for (let c0 = 0; c0 < c.k; c0 += perPass) {
+    const count = Math.min(perPass, c.k - c0);
     engine.dispatch(kmeansAssignKernel, {
-      overrides: { WG, KT: kt },
+      overrides: { WG, CT4: ct4 },
       args: [packUniforms([
-        ['u32', c.rows], ['u32', c.d], ['u32', c.k], ['u32', c0], ['u32', count],
+        ['u32', c.rows], ['u32', c.d4], ['u32', c.k], ['u32', paddedK(c.k) / 4], ['u32', c0], ['u32', count],
         ['u32', c0 > 0 ? 1 : 0], ['u32', c0 + count >= c.k ? 1 : 0], ['u32', c.row0],
-      ]), x, cent, cnorm, xnorm, labels, mind],
-      workgroups: engine.grid(c.rows, WG),
+      ]), x, centT, cnorm, xnorm, labels, mind],
+      workgroups: engine.grid(Math.ceil(c.rows / 2), WG),
     });
   }
 }

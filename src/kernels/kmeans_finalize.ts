@@ -13,11 +13,11 @@ const WG = 64;
  * Records the sum of `blocks` partial blocks into new centroids [k, d] and counts [k]
  * (weights: prior counts per centroid, zeros for a Lloyd step).
  */
-export function encodeKMeansFinalize(engine: Engine, c: { k: number; d: number; blocks: number }, partial: BufferSlice,
+export function encodeKMeansFinalize(engine: Engine, c: { k: number; d: number; d4: number; blocks: number }, partial: BufferSlice,
   prev: BufferSlice, weights: BufferSlice, cent: BufferSlice, counts: BufferSlice): void {
   engine.dispatch(kmeansFinalizeKernel, {
     overrides: { WG },
-    args: [packUniforms([['u32', c.k], ['u32', c.d], ['u32', c.blocks], ['u32', 0]]), partial, prev, weights, cent, counts],
+    args: [packUniforms([['u32', c.k], ['u32', c.d], ['u32', c.blocks], ['u32', c.d4]]), partial, prev, weights, cent, counts],
     workgroups: engine.grid(c.k * (c.d + 1), WG),
   });
 }

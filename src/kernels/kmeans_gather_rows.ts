@@ -9,12 +9,23 @@ export const kmeansGatherRowsKernel: KernelSpec = {
 
 const WG = 64;
 
-/** Records out[r] = x[idx[r]] for the indices that fall in this row chunk of x. */
-export function encodeKMeansGatherRows(engine: Engine, c: { count: number; d: number; row0: number; rows: number },
-  idx: BufferSlice, x: BufferSlice, out: BufferSlice): void {
+export interface GatherRowsCall {
+  /** Rows of out and their columns (≥ d, zero-filled past d). */
+  count: number; dOut?: number;
+  /** Columns of x, and the rows [row0, row0 + rows) this binding of x holds. */
+  d: number; row0: number; rows: number;
+  /** Row r of out is row r of the whole x (idx unused) rather than row idx[r]. */
+  direct?: boolean;
+}
+
+/** Records out[r] = x[idx[r]] (or x[r]) for the rows that fall in this row chunk of x. */
+export function encodeKMeansGatherRows(engine: Engine, c: GatherRowsCall, idx: BufferSlice, x: BufferSlice, out: BufferSlice): void {
+  const dOut = c.dOut ?? c.d;
   engine.dispatch(kmeansGatherRowsKernel, {
     overrides: { WG },
-    args: [packUniforms([['u32', c.count], ['u32', c.d], ['u32', c.row0], ['u32', c.rows]]), idx, x, out],
-    workgroups: engine.grid(c.count * c.d, WG),
+    args: [packUniforms([
+      ['u32', c.count], ['u32', c.d], ['u32', c.row0], ['u32', c.rows], ['u32', dOut], ['u32', c.direct ? 1 : 0],
+    ]), idx, x, out],
+    workgroups: engine.grid(c.count * dOut, WG),
   });
 }

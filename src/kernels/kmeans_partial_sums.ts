@@ -26,13 +26,14 @@ export function partialBlockRows(n: number): number {
 export interface KMeansPartialCall {
   /** Rows in this binding of x; row `row0` of the whole matrix (labels cover all rows). */
   rows: number; row0: number;
-  d: number; k: number;
+  /** Columns of the padded x (a multiple of 4). */
+  d4: number; k: number;
   blockRows: number;
   /** Index of this chunk's first block in `partial`. */
   block0: number;
 }
 
-/** Records per-block cluster sums and counts of one row chunk into partial [blocks, k, d + 1]. */
+/** Records per-block cluster sums and counts of one row chunk into partial [blocks, k, d4 + 4]. */
 export function encodeKMeansPartialSums(engine: Engine, c: KMeansPartialCall, x: BufferSlice, labels: BufferSlice,
   partial: BufferSlice): number {
   const blocks = Math.ceil(c.rows / c.blockRows);
@@ -41,10 +42,10 @@ export function encodeKMeansPartialSums(engine: Engine, c: KMeansPartialCall, x:
     engine.dispatch(kmeansPartialSumsKernel, {
       overrides: { WG },
       args: [packUniforms([
-        ['u32', c.rows], ['u32', c.d], ['u32', c.k], ['u32', c.row0], ['u32', c.blockRows], ['u32', c.block0],
+        ['u32', c.rows], ['u32', c.d4], ['u32', c.k], ['u32', c.row0], ['u32', c.blockRows], ['u32', c.block0],
         ['u32', kc0], ['u32', kn],
       ]), x, labels, partial],
-      workgroups: [Math.ceil((c.d + 1) / WG), blocks],
+      workgroups: [Math.ceil((c.d4 / 4 + 1) / WG), blocks],
     });
   }
   return blocks;

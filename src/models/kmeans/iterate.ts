@@ -1,7 +1,7 @@
 import type { Tensor } from '../../engine/tensor.js';
 import { encodeKMeansGatherRows } from '../../kernels/kmeans_gather_rows.js';
 import { sampleWithoutReplacement } from './random.js';
-import { centroidNorms, KMeansData } from './steps.js';
+import { KMeansData } from './steps.js';
 
 export interface KMeansProgress {
   phase: 'init' | 'iterate' | 'done';
@@ -33,7 +33,6 @@ export async function lloyd(data: KMeansData, init: Tensor, run: RunOptions): Pr
   const k = init.rows;
   let cur: Tensor = init;
   let next: Tensor = engine.empty([k, d], 'f32', 'kmeans.centroids');
-  const cnorm = engine.empty([k], 'f32', 'kmeans.cnorm');
   const counts = engine.empty([k], 'f32', 'kmeans.counts');
   const noWeights = engine.zeros([k], 'f32', 'kmeans.weights');
   let before = (await cur.read()) as Float32Array;
@@ -41,8 +40,7 @@ export async function lloyd(data: KMeansData, init: Tensor, run: RunOptions): Pr
   try {
     while (iteration < run.maxIter) {
       iteration++;
-      centroidNorms(engine, cur, cnorm);
-      data.assign(cur, cnorm);
+      data.assign(cur);
       data.update(cur, noWeights, next, counts);
       const n = await counts.read();
       const after = (await next.read()) as Float32Array;
@@ -58,7 +56,6 @@ export async function lloyd(data: KMeansData, init: Tensor, run: RunOptions): Pr
     throw e;
   } finally {
     next.dispose();
-    cnorm.dispose();
     counts.dispose();
     noWeights.dispose();
   }
@@ -101,7 +98,6 @@ export async function miniBatch(data: KMeansData, init: Tensor, batch: number, r
   const idx = engine.empty([batch], 'u32', 'kmeans.batchIndex');
   let cur: Tensor = init;
   let next: Tensor = engine.empty([k, d], 'f32', 'kmeans.centroids');
-  const cnorm = engine.empty([k], 'f32', 'kmeans.cnorm');
   let weights = engine.zeros([k], 'f32', 'kmeans.weights');
   let totals = engine.empty([k], 'f32', 'kmeans.counts');
   let batchData: KMeansData | null = null;
@@ -117,8 +113,7 @@ export async function miniBatch(data: KMeansData, init: Tensor, batch: number, r
       }
       batchData?.dispose();
       batchData = new KMeansData(engine, batchX, 'KMeans.fit (mini-batch)');
-      centroidNorms(engine, cur, cnorm);
-      batchData.assign(cur, cnorm);
+      batchData.assign(cur);
       batchData.update(cur, weights, next, totals);
       [weights, totals] = [totals, weights];
       [cur, next] = [next, cur];
@@ -136,7 +131,6 @@ export async function miniBatch(data: KMeansData, init: Tensor, batch: number, r
     batchX.dispose();
     idx.dispose();
     next.dispose();
-    cnorm.dispose();
     weights.dispose();
     totals.dispose();
   }

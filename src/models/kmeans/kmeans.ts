@@ -5,7 +5,7 @@ import { reduce } from '../../ops/reduce.js';
 import { explicitInit, kmeansPlusPlusInit, randomInit } from './init.js';
 import { lloyd, miniBatch, type KMeansProgress } from './iterate.js';
 import { seededRandom } from './random.js';
-import { centroidNorms, KMeansData } from './steps.js';
+import { KMeansData } from './steps.js';
 
 export type { KMeansProgress } from './iterate.js';
 
@@ -69,10 +69,7 @@ export class KMeans {
           ? await miniBatch(data, init, o.miniBatch, random, run)
           : await lloyd(data, init, run);
         // Labels and inertia for the final centroids.
-        const cnorm = engine.empty([o.k], 'f32', 'kmeans.cnorm');
-        centroidNorms(engine, centroids, cnorm);
-        data.assign(centroids, cnorm);
-        cnorm.dispose();
+        data.assign(centroids);
         const inertia = await data.inertia();
         if (best === null || inertia < best.inertia) {
           const labels = engine.empty([data.n], 'u32', 'kmeans.labels');
@@ -102,12 +99,9 @@ export class KMeans {
       throw new ShapeError(`KMeans.predict: x must be [m, ${this.centroids.cols}] like the fitted data, got ${x}.`);
     }
     const data = new KMeansData(this.engine, x, 'KMeans.predict');
-    const cnorm = this.engine.empty([this.k], 'f32', 'kmeans.cnorm');
-    centroidNorms(this.engine, this.centroids, cnorm);
-    data.assign(this.centroids, cnorm);
+    data.assign(this.centroids);
     const labels = this.engine.empty([data.n], 'u32', 'kmeans.predicted');
     this.engine.copy(data.labels, labels);
-    cnorm.dispose();
     data.dispose();
     return labels;
   }

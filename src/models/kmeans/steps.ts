@@ -3,18 +3,25 @@ import { InvalidInputError, LimitError, ShapeError } from '../../engine/errors.j
 import type { Tensor } from '../../engine/tensor.js';
 import { ASSIGN_MAX_D, encodeKMeansAssign } from '../../kernels/kmeans_assign.js';
 import { encodeKMeansFinalize } from '../../kernels/kmeans_finalize.js';
+import { encodeKMeansGatherRows } from '../../kernels/kmeans_gather_rows.js';
 import { encodeKMeansPartialSums, partialBlockRows } from '../../kernels/kmeans_partial_sums.js';
+import { encodeKMeansPrepare, paddedK } from '../../kernels/kmeans_prepare.js';
 import { encodeReduce } from '../../kernels/reduce.js';
 import { rowChunks, type RowChunk } from '../../ops/chunks.js';
 
 /**
  * The GPU side of k-means over one data matrix x [n, d]: the per-row buffers (‖x‖², labels,
- * squared distance to the nearest centroid) and the two Lloyd steps. x larger than one storage
- * binding is processed in row chunks.
+ * squared distance to the nearest centroid) and the two Lloyd steps. The kernels read rows as
+ * vec4s, so when d is not a multiple of 4 they work on a zero-padded copy [n, d4] (n·d4·4 bytes
+ * more GPU memory). x larger than one storage binding is processed in row chunks.
  */
 export class KMeansData {
   readonly n: number;
   readonly d: number;
+  /** d rounded up to a multiple of 4: the row stride of `x4`. */
+  readonly d4: number;
+  /** x, or its zero-padded copy when d % 4 ≠ 0. */
+  readonly x4: Tensor;
   readonly chunks: RowChunk[];
   readonly xnorm: Tensor;
   readonly labels: Tensor<'u32'>;
@@ -23,22 +30,31 @@ export class KMeansData {
   private readonly blocks: number;
   private partial: Tensor | null = null;
   private partialK = 0;
+  private centT: Tensor | null = null;
+  private cnorm: Tensor | null = null;
 
   constructor(readonly engine: Engine, readonly x: Tensor, what = 'k-means') {
     if (x.dtype !== 'f32' || x.rank !== 2) throw new ShapeError(`${what}: x must be a 2-D f32 matrix [n, d], got ${x}.`);
     this.n = x.rows;
     this.d = x.cols;
-    if (this.d > ASSIGN_MAX_D) {
+    this.d4 = Math.ceil(this.d / 4) * 4;
+    if (this.d4 > ASSIGN_MAX_D) {
       throw new LimitError(`${what}: x has ${this.d} columns; k-means handles at most ${ASSIGN_MAX_D} (reduce them first, e.g. with PCA).`,
         'kmeansColumns', ASSIGN_MAX_D, this.d);
     }
-    this.chunks = rowChunks(engine, this.n, this.d, 0, `${what}: x`);
+    this.chunks = rowChunks(engine, this.n, this.d, this.d4, `${what}: x`);
     this.blockRows = partialBlockRows(this.n);
     this.blocks = this.chunks.reduce((s, ch) => s + Math.ceil(ch.count / this.blockRows), 0);
     this.xnorm = engine.empty([this.n], 'f32', 'kmeans.xnorm');
+    this.x4 = this.d4 === this.d ? x : engine.empty([this.n, this.d4], 'f32', 'kmeans.xPadded');
     for (const ch of this.chunks) {
-      encodeReduce(engine, { R: ch.count, C: this.d, axis: 1, op: 'sumsq' }, x.rowSlice(ch.start, ch.count),
+      const xs = x.rowSlice(ch.start, ch.count);
+      encodeReduce(engine, { R: ch.count, C: this.d, axis: 1, op: 'sumsq' }, xs,
         { buffer: this.xnorm.buffer, offset: ch.start * 4, size: ch.count * 4 });
+      if (this.x4 !== x) {
+        encodeKMeansGatherRows(engine, { count: this.n, dOut: this.d4, d: this.d, row0: ch.start, rows: ch.count, direct: true },
+          engine.placeholder(), xs, this.x4.slice());
+      }
     }
     this.labels = engine.empty([this.n], 'u32', 'kmeans.labels');
     this.mind = engine.empty([this.n], 'f32', 'kmeans.mind');
@@ -56,11 +72,19 @@ export class KMeansData {
   }
 
   /** Records labels and squared distances of every row to the nearest of `cent` [k, d]. */
-  assign(cent: Tensor, cnorm: Tensor): void {
+  assign(cent: Tensor): void {
     const k = cent.rows;
+    const kp = paddedK(k);
+    if (!this.centT || this.centT.size !== kp * this.d4) {
+      this.centT?.dispose();
+      this.cnorm?.dispose();
+      this.centT = this.engine.empty([this.d4, kp], 'f32', 'kmeans.centT');
+      this.cnorm = this.engine.empty([kp], 'f32', 'kmeans.cnorm');
+    }
+    encodeKMeansPrepare(this.engine, { k, d: this.d, d4: this.d4 }, cent.slice(), this.centT.slice(), this.cnorm!.slice());
     for (const ch of this.chunks) {
-      encodeKMeansAssign(this.engine, { rows: ch.count, row0: ch.start, d: this.d, k },
-        this.x.rowSlice(ch.start, ch.count), cent.slice(), cnorm.slice(), this.xnorm.slice(), this.labels.slice(), this.mind.slice());
+      encodeKMeansAssign(this.engine, { rows: ch.count, row0: ch.start, d4: this.d4, k },
+        this.x4.rowSlice(ch.start, ch.count), this.centT.slice(), this.cnorm!.slice(), this.xnorm.slice(), this.labels.slice(), this.mind.slice());
     }
   }
 
@@ -73,10 +97,10 @@ export class KMeansData {
     const partial = this.partialFor(k);
     let block0 = 0;
     for (const ch of this.chunks) {
-      block0 += encodeKMeansPartialSums(this.engine, { rows: ch.count, row0: ch.start, d: this.d, k, blockRows: this.blockRows, block0 },
-        this.x.rowSlice(ch.start, ch.count), this.labels.slice(), partial.slice());
+      block0 += encodeKMeansPartialSums(this.engine, { rows: ch.count, row0: ch.start, d4: this.d4, k, blockRows: this.blockRows, block0 },
+        this.x4.rowSlice(ch.start, ch.count), this.labels.slice(), partial.slice());
     }
-    encodeKMeansFinalize(this.engine, { k, d: this.d, blocks: this.blocks }, partial.slice(), prev.slice(), weights.slice(),
+    encodeKMeansFinalize(this.engine, { k, d: this.d, d4: this.d4, blocks: this.blocks }, partial.slice(), prev.slice(), weights.slice(),
       out.slice(), counts.slice());
   }
 
@@ -96,21 +120,19 @@ export class KMeansData {
   private partialFor(k: number): Tensor {
     if (!this.partial || this.partialK !== k) {
       this.partial?.dispose();
-      this.partial = this.engine.empty([this.blocks, k, this.d + 1], 'f32', 'kmeans.partial');
+      this.partial = this.engine.empty([this.blocks, k, this.d4 + 4], 'f32', 'kmeans.partial');
       this.partialK = k;
     }
     return this.partial;
   }
 
   dispose(): void {
+    if (this.x4 !== this.x) this.x4.dispose();
     this.xnorm.dispose();
     this.labels.dispose();
     this.mind.dispose();
     this.partial?.dispose();
+    this.centT?.dispose();
+    this.cnorm?.dispose();
   }
-}
-
-/** Records ‖c‖² of each centroid row into `out` [k]. */
-export function centroidNorms(engine: Engine, cent: Tensor, out: Tensor): void {
-  encodeReduce(engine, { R: cent.rows, C: cent.cols, axis: 1, op: 'sumsq' }, cent.slice(), out.slice());
 }
