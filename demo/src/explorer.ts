@@ -147,7 +147,11 @@ export class Explorer {
     }
     setStatus('k-means…');
     const space = this.result?.latent ?? this.x!;
-    const r = await models.KMeans.fit(this.engine, space, { k: Number(($('cluster-k') as HTMLInputElement).value) || 10, seed: 1 });
+    // One restart and few Lloyd steps: colouring needs a good partition quickly, not the best inertia.
+    const r = await models.KMeans.fit(this.engine, space, {
+      k: Math.min(this.n, Number(($('cluster-k') as HTMLInputElement).value) || 10), seed: 1, restarts: 1, maxIter: 30,
+      onProgress: (p) => setStatus(`k-means ${p.phase} ${p.iteration}`),
+    });
     this.clusters = Uint32Array.from((await r.labels.read()) as ArrayLike<number>);
     r.dispose();
     setStatus('k-means done');

@@ -59,11 +59,11 @@ export function parseNpy(buffer: ArrayBuffer, fileName = 'the file'): Dataset {
   return { name: fileName, x, n, d, classNames: [] };
 }
 
-const LABEL_COLUMN = /^(label|labels|class|target|y|category)$/i;
+const LABEL_COLUMN = /^(label|labels|class|target|category)$/i;
 
 /**
  * Reads comma-, semicolon- or tab-separated numbers, one point per line. An optional header line
- * names the columns; a column named label/class/target/y/category (or a first or last column of
+ * names the columns; a column named label/class/target/category (or a first or last column of
  * mostly non-numbers) becomes the labels. Ragged rows and non-numbers are refused with their line and column.
  */
 export function parseCsv(text: string, fileName = 'the file'): Dataset {

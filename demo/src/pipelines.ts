@@ -36,7 +36,7 @@ export const models = {
   TSNE: (ns.TSNE ?? TSNE) as TsneClass | undefined,
   Autoencoder: (ns.Autoencoder ?? Autoencoder) as unknown as AeClass | undefined,
   VAE: (ns.VariationalAutoencoder ?? VariationalAutoencoder) as unknown as AeClass | undefined,
-  KMeans: ns.KMeans as { fit(e: Engine, x: Tensor, o: { k: number; seed?: number }): Promise<{ labels: Tensor; dispose(): void }> } | undefined,
+  KMeans: ns.KMeans as { fit(e: Engine, x: Tensor, o: { k: number; seed?: number; restarts?: number; maxIter?: number; onProgress?: (p: { phase: string; iteration: number }) => void }): Promise<{ labels: Tensor; dispose(): void }> } | undefined,
   knnQuery: ns.knnQuery as ((e: Engine, d: Tensor, q: Tensor, k: number) => Promise<{ indices: Tensor<'u32'>; distances: Tensor<'f32'> }>) | undefined,
 };
 

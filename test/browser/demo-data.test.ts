@@ -2,21 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { decodeDemoData, DatasetFormatError } from '../../demo/src/dataset.js';
 import { FileParseError, parseCsv, parseFile, parseNpy } from '../../demo/src/parsers.js';
+import { npy } from './npy.js';
 // @ts-expect-error plain ESM script without types
 import { encodeDemoData, loadFashionParts, CLASS_NAMES } from '../../scripts/prepare-demo-data.mjs';
-
-/** A .npy file (format 1.0) with the given dtype descriptor, shape and raw little-endian payload. */
-export function npy(descr: string, shape: number[], payload: Uint8Array, fortran = false): ArrayBuffer {
-  let header = `{'descr': '${descr}', 'fortran_order': ${fortran ? 'True' : 'False'}, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
-  while ((10 + header.length + 1) % 64 !== 0) header += ' ';
-  header += '\n';
-  const out = new Uint8Array(10 + header.length + payload.length);
-  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0], 0);
-  new DataView(out.buffer).setUint16(8, header.length, true);
-  out.set(new TextEncoder().encode(header), 10);
-  out.set(payload, 10 + header.length);
-  return out.buffer;
-}
 
 describe('demo data file', () => {
   it('round-trips images, labels and class names, and scales pixels to [0, 1]', () => {
