@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { projectRoot } from './commands/bench.js';
 import { InvalidInputError } from '../engine/errors.js';
 import type { Dataset } from '../io/dataset.js';
 import { renderScatter } from '../io/plot.js';
@@ -66,17 +69,24 @@ export function emitPlot(ctx: RunContext, emb: Float32Array, n: number, dims: nu
 }
 
 /**
- * `--open`: the 3D explorer lives in demo/ (`npm run demo`); print how to open the result there and
- * start it when the project has it.
+ * `--open`: the 3D explorer (demo/, `npm run demo`) takes files dropped onto its page. Starts it
+ * when the project has the script and says which file to drop; otherwise prints how to.
  */
 export async function openExplorer(ctx: RunContext, file: string | undefined): Promise<void> {
   if (!ctx.opts.open) return;
   if (!file) throw new InvalidInputError('--open needs an output file (-o) to show in the explorer.');
-  ctx.reporter.note(`Opening the explorer: npm run demo -- --file ${file}  (then browse to the URL it prints)`);
-  await new Promise<void>((resolve) => {
-    const child = spawn('npm', ['run', 'demo', '--', '--file', file], { stdio: 'inherit' });
-    child.on('error', () => { ctx.reporter.note('could not start `npm run demo`; run it in the project folder.'); resolve(); });
-    child.on('exit', () => resolve());
+  const root = projectRoot();
+  const scripts = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts ?? {};
+  const hint = `drop ${resolve(file)} onto the explorer page to see it in 3D.`;
+  if (!scripts.demo) {
+    process.stderr.write(`latentgpu: the explorer is not set up here (no \`npm run demo\` script); ${hint}\n`);
+    return;
+  }
+  process.stderr.write(`latentgpu: starting the explorer (npm run demo; Ctrl-C stops it): ${hint}\n`);
+  await new Promise<void>((done) => {
+    const child = spawn('npm', ['run', 'demo'], { cwd: root, stdio: 'inherit' });
+    child.on('error', () => { process.stderr.write('latentgpu: could not start `npm run demo`; run it in the project folder.\n'); done(); });
+    child.on('exit', () => done());
     ctx.signal.addEventListener('abort', () => child.kill('SIGINT'), { once: true });
   });
 }

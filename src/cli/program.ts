@@ -41,15 +41,15 @@ export async function main(argv = process.argv, signal: AbortSignal = new AbortC
     removePendingTemps();
     if (e instanceof CommanderError) return e.exitCode;
     if (e instanceof InterruptedError || signal.aborted) {
-      console.error('latentgpu: interrupted.');
+      process.stderr.write('latentgpu: interrupted.\n');
       return 130;
     }
     if (e instanceof LatentGpuError || (e instanceof Error && e.name === 'NoAdapterError')) {
-      console.error(`latentgpu: ${e.message}`);
+      process.stderr.write(`latentgpu: ${e.message}\n`);
       return 1;
     }
     if (process.env.LATENTGPU_DEBUG) throw e;
-    console.error(`latentgpu: internal error: ${(e as Error).message} (set LATENTGPU_DEBUG=1 for the stack trace)`);
+    process.stderr.write(`latentgpu: internal error: ${(e as Error).message} (set LATENTGPU_DEBUG=1 for the stack trace)\n`);
     return 70;
   }
 }

@@ -8,6 +8,9 @@ const SHOWN_LIMITS = [
   'minStorageBufferOffsetAlignment',
 ] as const;
 
+/** stdout, written directly so that tests running main() in-process can capture it. */
+const say = (line: string) => process.stdout.write(line + '\n');
+
 export function registerInfo(program: Command): void {
   program.command('info')
     .description('Show the WebGPU adapter latentgpu picks, its limits and the fallbacks tried.')
@@ -23,14 +26,14 @@ export function registerInfo(program: Command): void {
           adapter: engine.kind, description: engine.description, software: engine.isSoftware,
           featureLevel: engine.context.featureLevel, tried: engine.context.tried, limits, features,
         };
-        if (opts.json) { console.log(JSON.stringify(info, null, 2)); return; }
-        console.log(`adapter      ${info.adapter}${info.software ? ' (software: CPU speed)' : ''}`);
-        console.log(`description  ${info.description}`);
-        console.log(`feature level ${info.featureLevel}`);
-        console.log('tried        ' + info.tried.map((t) => `${t.kind}: ${t.ok ? 'ok' : t.reason}`).join('\n             '));
-        console.log('limits');
-        for (const [k, v] of Object.entries(limits)) console.log(`  ${k.padEnd(36)} ${v}`);
-        console.log(`features     ${features.join(', ') || '(none)'}`);
+        if (opts.json) { say(JSON.stringify(info, null, 2)); return; }
+        say(`adapter      ${info.adapter}${info.software ? ' (software: CPU speed)' : ''}`);
+        say(`description  ${info.description}`);
+        say(`feature level ${info.featureLevel}`);
+        say('tried        ' + info.tried.map((t) => `${t.kind}: ${t.ok ? 'ok' : t.reason}`).join('\n             '));
+        say('limits');
+        for (const [k, v] of Object.entries(limits)) say(`  ${k.padEnd(36)} ${v}`);
+        say(`features     ${features.join(', ') || '(none)'}`);
       } finally {
         engine.dispose();
       }
