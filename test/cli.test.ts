@@ -88,6 +88,22 @@ describe('latentgpu pca on every input format', () => {
   });
 });
 
+describe('the built-in fashion-mnist input', () => {
+  it('tsne goes through PCA to 50 dimensions first and reports quality against the labels', async () => {
+    const r = await runCli(['tsne', 'fashion-mnist', '--split', 'test', '--limit', '200', '--perplexity', '10', '--iterations', '60',
+      '-o', at('fm.csv'), '--json']);
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(r.stdout);
+    expect(summary.input).toMatchObject({ format: 'fashion-mnist', rows: 200, cols: 784, labelled: true });
+    expect(summary.tsne.via).toBe('pca:50');
+    expect(summary.pca.components).toBe(50);
+    expect(summary.metrics.knn_accuracy_10).toBeGreaterThan(0.3);
+    const csv = readFileSync(at('fm.csv'), 'utf8').split('\n');
+    expect(csv[0]).toBe('dim0,dim1,label');
+    expect(csv[1]).toMatch(/,Ankle boot$/);
+  });
+});
+
 describe('latentgpu knn, tsne, cluster, ae and anomalies', () => {
   it('knn --query ids gives the library neighbours without the row itself', async () => {
     const engine = await getEngine();
