@@ -29,6 +29,16 @@ function writeIdx(): string {
   return at('blobs.idx');
 }
 
+describe('help', () => {
+  it('every command has --help with an example', async () => {
+    for (const cmd of ['info', 'pca', 'ae', 'vae', 'tsne', 'knn', 'anomalies', 'cluster', 'bench']) {
+      const r = await runCli([cmd, '--help']);
+      expect(r.code, cmd).toBe(0);
+      expect(r.stdout, cmd).toMatch(new RegExp(`Examples?:\\n  latentgpu ${cmd === 'anomalies' ? '(ae|anomalies)' : cmd} `));
+    }
+  });
+});
+
 describe('latentgpu info', () => {
   it('reports the adapter and its limits as JSON', async () => {
     const r = await runCli(['info', '--json']);

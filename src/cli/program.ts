@@ -17,7 +17,12 @@ export function buildProgram(signal: AbortSignal = new AbortController().signal)
     .description('High-dimensional data to low-dimensional latent spaces on the GPU (WebGPU).')
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
+    .exitOverride()
+    .addHelpText('after', '\nExamples:\n' +
+      '  latentgpu tsne fashion-mnist --limit 10000 --dims 2 -o fm.npy --plot fm.png\n' +
+      '  latentgpu knn fm.npy --k 10 --query 0,42\n' +
+      '  latentgpu cluster fm.npy --k auto --labels fm-labels.txt\n' +
+      '  latentgpu <command> --help');
   registerInfo(program);
   registerPca(program, signal);
   registerAutoencoders(program, signal);

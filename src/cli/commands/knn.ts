@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { InvalidInputError } from '../../engine/errors.js';
 import { loadDataset, type Dataset } from '../../io/dataset.js';
 import { disposeKnnGraph, knnGraph, knnQuery } from '../../models/knn/index.js';
@@ -44,7 +44,7 @@ export function registerKnn(program: Command, signal: AbortSignal): void {
     .argument('<input>', 'a .npy, .csv, .tsv or IDX file, or fashion-mnist (an embedding written by latentgpu works too)')
     .option('-k, --k <n>', 'neighbours per item', parseIntOption(1, 128), 10)
     .option('--query <ids|file>', 'row numbers (0-based, comma-separated) or a file of query vectors with the same columns')
-    .option('--method <method>', 'exact | approx | auto (approximate above 100,000 rows; graph only)', 'auto');
+    .addOption(new Option('--method <method>', 'kNN graph method (auto: approximate above 100,000 rows)').choices(['exact', 'approx', 'auto']).default('auto'));
   addCommonOptions(cmd, { plot: false })
     .addHelpText('after', '\nOutput: one line per (query, rank) with the neighbour and its Euclidean distance (.npy: the [queries, k] indices).\n' +
       '\nExamples:\n  latentgpu knn fashion-mnist --limit 5000 --k 10 --query 0,1,2\n  latentgpu knn fm.npy --k 5 -o neighbours.csv')

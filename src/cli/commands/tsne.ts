@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { disposeKnnGraph, knnGraph } from '../../models/knn/index.js';
 import { TSNE } from '../../models/tsne/index.js';
 import { checkPerplexity, neighboursFor } from '../../models/tsne/affinities.js';
@@ -26,7 +26,7 @@ export function registerTsne(program: Command, signal: AbortSignal): void {
     .option('--iterations <n>', 'gradient-descent iterations (early exaggeration included)', parseIntOption(1), 1000)
     .option('--via <pca:N|ae:N|none>', `first reduction (default pca:50 for inputs wider than ${DEFAULT_VIA_ABOVE} columns)`,
       (v) => (v === 'none' ? 'none' : parseVia(v)))
-    .option('--repulsion <kind>', 'exact | field | auto (exact below 4,096 rows)', 'auto')
+    .addOption(new Option('--repulsion <kind>', 'exact O(N²) or FFT field O(N); auto: exact below 4,096 rows').choices(['exact', 'field', 'auto']).default('auto'))
     .option('--epochs <n>', 'autoencoder epochs for --via ae:N', parseIntOption(1), 10)
     .option('--batch-size <n>', 'autoencoder minibatch for --via ae:N', parseIntOption(1), 256)
     .option('--open', 'show the result in the 3D explorer');
