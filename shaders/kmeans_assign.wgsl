@@ -15,8 +15,12 @@
 // The host splits the centroids into passes of `count` (a multiple of 4) so that d4·count/16 stays
 // inside LOOP_BUDGET; passes after the first (merge = 1) start from the best score earlier passes
 // left in `mind`. Intermediate passes store score + ‖x‖²; the last clamps the distance at zero.
-// Ties go to the lower centroid index.
-struct Params { rows: u32, d4: u32, k: u32, kp4: u32, c0: u32, count: u32, merge: u32, last: u32, row0: u32, _p0: u32, _p1: u32, _p2: u32 }
+// Ties go to the lower centroid index. `second` gets the squared distance to the second nearest
+// centroid (for the bounds of Hamerly's algorithm).
+//
+// indexed = 0: rows r of this chunk, results at row0 + r. indexed = 1: only the rows listed in
+// idx[list0 .. list0 + rows) (global row numbers inside this chunk), results at list0 + r.
+struct Params { rows: u32, d4: u32, k: u32, kp4: u32, c0: u32, count: u32, merge: u32, last: u32, row0: u32, indexed: u32, list0: u32, _p0: u32 }
 
 override WG: u32 = 64u;
 /** vec4 accumulators per tile (1..4): up to 16 centroids per pass over the row. */
@@ -29,26 +33,43 @@ override CT4: u32 = 4u;
 @group(0) @binding(4) var<storage, read> xnorm: array<f32>;
 @group(0) @binding(5) var<storage, read_write> labels: array<u32>;
 @group(0) @binding(6) var<storage, read_write> mind: array<f32>;
+@group(0) @binding(7) var<storage, read> idx: array<u32>;
+@group(0) @binding(8) var<storage, read_write> second: array<f32>;
 
 var<private> best: array<f32, 2>;
 var<private> bestc: array<u32, 2>;
+var<private> next: array<f32, 2>;
 
 fn consider(acc: vec4<f32>, c: u32, h: u32) {
   for (var q = 0u; q < 4u; q++) {
     let cq = c + q;
     if (cq < p.k) {
       let s = cnorm[cq] - 2.0 * acc[q];
-      if (s < best[h]) { best[h] = s; bestc[h] = cq; }
+      if (s < best[h]) { next[h] = best[h]; best[h] = s; bestc[h] = cq; }
+      else if (s < next[h]) { next[h] = s; }
     }
   }
 }
 
-fn finish(r_id: u32, h: u32) {
+/** Where row r of this dispatch keeps its results. */
+fn slot(r: u32) -> u32 {
+  return select(p.row0 + r, p.list0 + r, p.indexed != 0u);
+}
+
+/** Row of this chunk that r stands for. */
+fn chunk_row(r: u32) -> u32 {
+  return select(r, idx[p.list0 + r] - p.row0, p.indexed != 0u);
+}
+
+fn finish(r_id: u32, row: u32, h: u32) {
   if (r_id < p.rows) {
-    let g = p.row0 + r_id;
-    labels[g] = bestc[h];
-    let dist = xnorm[g] + best[h];
-    mind[g] = select(dist, max(dist, 0.0), p.last != 0u);
+    let o = slot(r_id);
+    let xn = xnorm[p.row0 + row];
+    labels[o] = bestc[h];
+    let dist = xn + best[h];
+    let dist2 = xn + next[h];
+    mind[o] = select(dist, max(dist, 0.0), p.last != 0u);
+    second[o] = select(dist2, max(dist2, 0.0), p.last != 0u);
   }
 }
 
@@ -59,17 +80,25 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   // end: llvmpipe turns every load after a divergent return into a per-lane load, broadcasts
   // included. Those lanes redo the last row and do not write.
   let id = gid.x + gid.y * nwg.x * WG;
-  let r0 = min(2u * id, p.rows - 1u);
-  let r1 = min(2u * id + 1u, p.rows - 1u);
+  let q0 = min(2u * id, p.rows - 1u);
+  let q1 = min(2u * id + 1u, p.rows - 1u);
+  let r0 = chunk_row(q0);
+  let r1 = chunk_row(q1);
   best[0] = 0x1.fffffep+127f;
   best[1] = 0x1.fffffep+127f;
+  next[0] = 0x1.fffffep+127f;
+  next[1] = 0x1.fffffep+127f;
   bestc[0] = 0u;
   bestc[1] = 0u;
   if (p.merge != 0u) {
-    best[0] = mind[p.row0 + r0] - xnorm[p.row0 + r0];
-    bestc[0] = labels[p.row0 + r0];
-    best[1] = mind[p.row0 + r1] - xnorm[p.row0 + r1];
-    bestc[1] = labels[p.row0 + r1];
+    let xn0 = xnorm[p.row0 + r0];
+    let xn1 = xnorm[p.row0 + r1];
+    best[0] = mind[slot(q0)] - xn0;
+    next[0] = second[slot(q0)] - xn0;
+    bestc[0] = labels[slot(q0)];
+    best[1] = mind[slot(q1)] - xn1;
+    next[1] = second[slot(q1)] - xn1;
+    bestc[1] = labels[slot(q1)];
   }
   let w4 = p.d4 / 4u;
   for (var t = 0u; t < p.count; t += 4u * CT4) {
@@ -107,6 +136,6 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     if (CT4 > 2u && cb + 8u < end) { consider(a2, cb + 8u, 0u); consider(b2, cb + 8u, 1u); }
     if (CT4 > 3u && cb + 12u < end) { consider(a3, cb + 12u, 0u); consider(b3, cb + 12u, 1u); }
   }
-  finish(2u * id, 0u);
-  finish(2u * id + 1u, 1u);
+  finish(2u * id, r0, 0u);
+  finish(2u * id + 1u, r1, 1u);
 }

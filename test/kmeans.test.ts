@@ -5,7 +5,7 @@ import { adjustedRandIndex } from '../src/metrics/clustering.js';
 import { InvalidInputError } from '../src/engine/errors.js';
 import type { Engine } from '../src/engine/engine.js';
 import { expectClose, gaussian, getEngine, randomArray, rng } from './helpers.js';
-import { assignRef, blobs, updateRef } from './reference/kmeans.js';
+import { assignRef, blobs, lloydRef, updateRef } from './reference/kmeans.js';
 
 /** One assignment + update step on the GPU, with NaN-poisoned outputs. */
 async function gpuStep(engine: Engine, x: Float32Array, n: number, d: number, cent: Float32Array, k: number) {
@@ -61,6 +61,24 @@ describe('k-means steps against float64', () => {
 });
 
 describe('KMeans.fit', () => {
+  it('matches float64 Lloyd from the same init on overlapping data (bounds skip rows, result unchanged)', async () => {
+    const engine = await getEngine();
+    const n = 3001;
+    const d = 6;
+    const k = 9;
+    const x = randomArray(n * d, 123);
+    const init = x.slice(0, k * d);
+    const xt = engine.tensor(x, [n, d]);
+    const model = await KMeans.fit(engine, xt, { k, init, tol: 0, maxIter: 300 });
+    const ref = lloydRef(x, n, d, init, k, 300);
+    expect(Math.abs(model.inertia - ref.inertia)).toBeLessThan(1e-4 * ref.inertia);
+    expect(adjustedRandIndex(await model.labels.read(), ref.labels)).toBeGreaterThan(0.995);
+    expectClose(await model.centroids.read(), ref.cent, 1e-3, 1e-3, 'centroids');
+    expect(model.iterations).toBeGreaterThan(5);
+    model.dispose();
+    xt.dispose();
+  });
+
   it('recovers well-separated Gaussian blobs (ARI ≈ 1) and predicts them', async () => {
     const engine = await getEngine();
     const n = 2000;

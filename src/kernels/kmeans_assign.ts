@@ -5,7 +5,7 @@ import type { BufferSlice } from '../engine/tensor.js';
 import { paddedK } from './kmeans_prepare.js';
 
 export const kmeansAssignKernel: KernelSpec = {
-  name: 'kmeans_assign', code, bindings: ['uniform', 'read', 'read', 'read', 'read', 'storage', 'storage'],
+  name: 'kmeans_assign', code, bindings: ['uniform', 'read', 'read', 'read', 'read', 'storage', 'storage', 'read', 'storage'],
 };
 
 const WG = 64;
@@ -18,6 +18,8 @@ export interface KMeansAssignCall {
   rows: number; row0: number;
   /** Columns of the padded x (a multiple of 4). */
   d4: number; k: number;
+  /** Only the rows listed in idx[list0 .. list0 + rows), results at list0 + r. */
+  list0?: number;
 }
 
 /** vec4 accumulators per tile and centroids per pass (a multiple of the tile) for d and k. */
@@ -30,12 +32,13 @@ export function assignPlan(d4: number, k: number): { ct4: number; perPass: numbe
 }
 
 /**
- * Records the nearest-centroid search for one row chunk: labels[row0 + r] and the squared distance
- * mind[row0 + r]. centT/cnorm come from kmeans_prepare; `xnorm`, `labels` and `mind` cover all
- * rows, `x` only this chunk.
+ * Records the nearest-centroid search for one row chunk (or the listed rows of it): labels, the
+ * squared distance to the nearest centroid (mind) and to the second nearest (second).
+ * centT/cnorm come from kmeans_prepare; `xnorm` covers all rows, `x` only this chunk.
  */
 export function encodeKMeansAssign(engine: Engine, c: KMeansAssignCall, x: BufferSlice, centT: BufferSlice,
-  cnorm: BufferSlice, xnorm: BufferSlice, labels: BufferSlice, mind: BufferSlice): void {
+  cnorm: BufferSlice, xnorm: BufferSlice, labels: BufferSlice, mind: BufferSlice, idx: BufferSlice, second: BufferSlice): void {
+  if (c.rows === 0) return;
   const { ct4, perPass } = assignPlan(c.d4, c.k);
   for (let c0 = 0; c0 < c.k; c0 += perPass) {
     const count = Math.min(perPass, c.k - c0);
@@ -44,7 +47,8 @@ export function encodeKMeansAssign(engine: Engine, c: KMeansAssignCall, x: Buffe
       args: [packUniforms([
         ['u32', c.rows], ['u32', c.d4], ['u32', c.k], ['u32', paddedK(c.k) / 4], ['u32', c0], ['u32', count],
         ['u32', c0 > 0 ? 1 : 0], ['u32', c0 + count >= c.k ? 1 : 0], ['u32', c.row0],
-      ]), x, centT, cnorm, xnorm, labels, mind],
+        ['u32', c.list0 === undefined ? 0 : 1], ['u32', c.list0 ?? 0],
+      ]), x, centT, cnorm, xnorm, labels, mind, idx, second],
       workgroups: engine.grid(Math.ceil(c.rows / 2), WG),
     });
   }

@@ -72,3 +72,18 @@ export function blobs(n: number, d: number, k: number, random: () => number, gau
   }
   return { x, labels };
 }
+
+/** Plain Lloyd iterations in float64 from `init` until no label changes (or maxIter); final inertia. */
+export function lloydRef(x: ArrayLike<number>, n: number, d: number, init: ArrayLike<number>, k: number, maxIter: number) {
+  let cent = Float64Array.from(init);
+  let labels = assignRef(x, n, d, cent, k).labels;
+  for (let it = 0; it < maxIter; it++) {
+    cent = updateRef(x, n, d, labels, cent, k).cent;
+    const next = assignRef(x, n, d, cent, k).labels;
+    const same = next.every((v, i) => v === labels[i]);
+    labels = next;
+    if (same) break;
+  }
+  const { dist } = assignRef(x, n, d, cent, k);
+  return { labels, cent, inertia: dist.reduce((a, b) => a + b, 0) };
+}

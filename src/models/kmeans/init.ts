@@ -1,6 +1,7 @@
 import type { Engine } from '../../engine/engine.js';
 import { ShapeError } from '../../engine/errors.js';
 import type { Tensor } from '../../engine/tensor.js';
+import { encodeKMeansPrepare, paddedK } from '../../kernels/kmeans_prepare.js';
 import { encodeKMeansSeedDists } from '../../kernels/kmeans_seed_dists.js';
 import { reduce } from '../../ops/reduce.js';
 import { sampleWithoutReplacement } from './random.js';
@@ -38,13 +39,15 @@ export async function kmeansPlusPlusInit(data: KMeansData, k: number, random: ()
   const trials = 2 + Math.floor(Math.log(k));
   const cent = engine.empty([k, d], 'f32', 'kmeans.centroids');
   const cand = engine.empty([trials, d], 'f32', 'kmeans.candidates');
+  const candT = engine.empty([data.d4, paddedK(trials)], 'f32', 'kmeans.candidatesT');
+  const candNorms = engine.empty([paddedK(trials)], 'f32', 'kmeans.candidateNorms');
   const candD2 = engine.empty([trials, n], 'f32', 'kmeans.candidateD2');
   // "No centre yet": every row infinitely far.
   let current = engine.tensor(new Float32Array(n).fill(3.4e38), [n], { label: 'kmeans.d2' });
   const first = Math.floor(random() * n);
   copyRows(data, [first], cent);
   copyRows(data, [first], cand);
-  seedDists(data, cand, 1, current, candD2);
+  seedDists(data, cand, 1, candT, candNorms, current, candD2);
   engine.copy(candD2, current, n, 0, 0);
   try {
     for (let c = 1; c < k; c++) {
@@ -58,7 +61,7 @@ export async function kmeansPlusPlusInit(data: KMeansData, k: number, random: ()
         picks.push(total > 0 ? Math.min(n - 1, lowerBound(cum, random() * total)) : Math.floor(random() * n));
       }
       copyRows(data, picks, cand);
-      seedDists(data, cand, trials, current, candD2);
+      seedDists(data, cand, trials, candT, candNorms, current, candD2);
       const potentialsT = reduce(engine, candD2, 'sum', 1);
       const potentials = await potentialsT.read();
       potentialsT.dispose();
@@ -69,16 +72,19 @@ export async function kmeansPlusPlusInit(data: KMeansData, k: number, random: ()
     }
   } finally {
     cand.dispose();
+    candT.dispose();
+    candNorms.dispose();
     candD2.dispose();
     current.dispose();
   }
   return cent;
 }
 
-function seedDists(data: KMeansData, cand: Tensor, nCand: number, current: Tensor, out: Tensor): void {
+function seedDists(data: KMeansData, cand: Tensor, nCand: number, candT: Tensor, candNorms: Tensor, current: Tensor, out: Tensor): void {
+  encodeKMeansPrepare(data.engine, { k: nCand, d: data.d, d4: data.d4 }, cand.slice(), candT.slice(), candNorms.slice());
   for (const ch of data.chunks) {
-    encodeKMeansSeedDists(data.engine, { rows: ch.count, row0: ch.start, n: data.n, d: data.d, nCand },
-      data.x.rowSlice(ch.start, ch.count), cand.slice(), current.slice(), out.slice());
+    encodeKMeansSeedDists(data.engine, { rows: ch.count, row0: ch.start, n: data.n, d4: data.d4, nCand },
+      data.x4.rowSlice(ch.start, ch.count), candT.slice(), current.slice(), out.slice());
   }
 }
 

@@ -23,62 +23,6 @@ export interface RunOptions {
 
 export interface RunResult { centroids: Tensor; iterations: number }
 
-/**
- * Lloyd iterations from `init` (consumed): assign every row to its nearest centroid, move each
- * centroid to its rows' mean, until the centroids move less than the tolerance. Per iteration the
- * CPU reads the k counts and the k·d centroids (to measure the movement and find empty clusters).
- */
-export async function lloyd(data: KMeansData, init: Tensor, run: RunOptions): Promise<RunResult> {
-  const { engine, d } = data;
-  const k = init.rows;
-  let cur: Tensor = init;
-  let next: Tensor = engine.empty([k, d], 'f32', 'kmeans.centroids');
-  const counts = engine.empty([k], 'f32', 'kmeans.counts');
-  const noWeights = engine.zeros([k], 'f32', 'kmeans.weights');
-  let before = (await cur.read()) as Float32Array;
-  let iteration = 0;
-  try {
-    while (iteration < run.maxIter) {
-      iteration++;
-      data.assign(cur);
-      data.update(cur, noWeights, next, counts);
-      const n = await counts.read();
-      const after = (await next.read()) as Float32Array;
-      await reseedEmpty(data, n, next, after);
-      const shift = squaredShift(before, after);
-      [cur, next] = [next, cur];
-      before = after;
-      run.onProgress?.({ phase: 'iterate', restart: run.restart, restarts: run.restarts, iteration, shift });
-      if (shift <= run.tolAbs) break;
-    }
-  } catch (e) {
-    cur.dispose();
-    throw e;
-  } finally {
-    next.dispose();
-    counts.dispose();
-    noWeights.dispose();
-  }
-  return { centroids: cur, iterations: iteration };
-}
-
-/**
- * Empty clusters move to the rows farthest from their centroids (as scikit-learn's Lloyd does),
- * one distinct row each; the old clusters of those rows keep their means until the next update.
- */
-async function reseedEmpty(data: KMeansData, counts: ArrayLike<number>, cent: Tensor, host: Float32Array): Promise<void> {
-  const empty: number[] = [];
-  for (let c = 0; c < counts.length; c++) if (counts[c] === 0) empty.push(c);
-  if (!empty.length) return;
-  const mind = await data.mind.read();
-  const order = Array.from(mind.keys()).sort((a, b) => mind[b] - mind[a] || a - b).slice(0, empty.length);
-  for (let e = 0; e < empty.length; e++) {
-    const row = order[e];
-    data.engine.copy(data.x, cent, data.d, row * data.d, empty[e] * data.d);
-    host.set(await data.x.read(row * data.d, data.d), empty[e] * data.d);
-  }
-}
-
 function squaredShift(a: Float32Array, b: Float32Array): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += (a[i] - b[i]) ** 2;

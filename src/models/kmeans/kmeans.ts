@@ -3,7 +3,8 @@ import { InvalidInputError, ShapeError } from '../../engine/errors.js';
 import type { Tensor } from '../../engine/tensor.js';
 import { reduce } from '../../ops/reduce.js';
 import { explicitInit, kmeansPlusPlusInit, randomInit } from './init.js';
-import { lloyd, miniBatch, type KMeansProgress } from './iterate.js';
+import { lloydBounded } from './hamerly.js';
+import { miniBatch, type KMeansProgress } from './iterate.js';
 import { seededRandom } from './random.js';
 import { KMeansData } from './steps.js';
 
@@ -67,7 +68,7 @@ export class KMeans {
         const run = { restart, restarts: o.restarts, maxIter: o.maxIter, tolAbs, onProgress: opts.onProgress };
         const { centroids, iterations } = o.miniBatch
           ? await miniBatch(data, init, o.miniBatch, random, run)
-          : await lloyd(data, init, run);
+          : await lloydBounded(data, init, run);
         // Labels and inertia for the final centroids.
         data.assign(centroids);
         const inertia = await data.inertia();
