@@ -93,6 +93,9 @@ export function renderScatter(points: Float32Array, n: number, dims: number, opt
   const order = Uint32Array.from({ length: n }, (_, i) => i);
   if (depth) order.sort((a, b) => depth[a] - depth[b]);
   else for (let i = n - 1, r = 12345; i > 0; i--) { r = (Math.imul(r, 1103515245) + 12345) >>> 0; const j = r % (i + 1); [order[i], order[j]] = [order[j], order[i]]; }
+  // In 3-D, far points are fainter so that depth reads at a glance.
+  let [dMin, dMax] = [Infinity, -Infinity];
+  if (depth) for (const v of depth) if (Number.isFinite(v)) { dMin = Math.min(dMin, v); dMax = Math.max(dMax, v); }
   const r2 = radius * radius;
   const ri = Math.ceil(radius);
   for (const i of order) {
@@ -100,11 +103,12 @@ export function renderScatter(points: Float32Array, n: number, dims: number, opt
     if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
     const cx = ox + x * s, cy = oy - y * s;
     const c = labels ? classColour(labels[i]) : PALETTE[0];
+    const a = depth && dMax > dMin ? alpha * (0.35 + 0.65 * (depth[i] - dMin) / (dMax - dMin)) : alpha;
     for (let dy = -ri; dy <= ri; dy++) {
       for (let dx = -ri; dx <= ri; dx++) {
         const X = Math.round(cx) + dx, Y = Math.round(cy) + dy;
         const d2 = (X - cx) ** 2 + (Y - cy) ** 2;
-        if (d2 <= r2) blend(X, Y, c, alpha);
+        if (d2 <= r2) blend(X, Y, c, a);
       }
     }
   }
