@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../src/engine/errors.js';
 import type { Engine } from '../src/engine/engine.js';
-import { jointAffinities, conditionalAffinities } from '../src/models/tsne/affinities.js';
+import { jointAffinities, conditionalAffinities, type SparseAffinities } from '../src/models/tsne/affinities.js';
 import { Objective } from '../src/models/tsne/objective.js';
 import { ExactRepulsion, FieldRepulsion } from '../src/models/tsne/repulsion.js';
 import { TSNE } from '../src/models/tsne/tsne.js';
-import type { KnnGraph } from '../src/models/knn/index.js';
+import { knnGraph, type KnnGraph } from '../src/models/knn/index.js';
 import { expectClose, gaussian, getEngine, rng } from './helpers.js';
 import { bruteKnn, rowEntropies, tsneGradient } from './reference/tsne.js';
 
@@ -55,11 +55,23 @@ describe('t-SNE affinities', () => {
   });
 });
 
-async function gradientOf(engine: Engine, y: Float32Array, n: number, dims: 2 | 3, kind: 'exact' | 'field', seed: number) {
-  const x = blobs(n, 6, seed);
-  const P = await jointAffinities(engine, graphOf(engine, x, n, 6, 15), 5);
+const affinityCache = new Map<string, SparseAffinities>();
+
+/** P of n Gaussian points in 6-D (perplexity 5), from the GPU kNN graph, cached per (n, seed). */
+async function affinitiesOf(engine: Engine, n: number, seed: number): Promise<SparseAffinities> {
+  const key = `${n}/${seed}`;
+  if (!affinityCache.has(key)) {
+    const x = engine.tensor(blobs(n, 6, seed), [n, 6]);
+    affinityCache.set(key, await jointAffinities(engine, await knnGraph(engine, x, 15), 5));
+    x.dispose();
+  }
+  return affinityCache.get(key)!;
+}
+
+async function gradientOf(engine: Engine, y: Float32Array, n: number, dims: 2 | 3, kind: 'exact' | 'field', seed: number, spacing?: number) {
+  const P = await affinitiesOf(engine, n, seed);
   const yT = engine.tensor(y, [n, dims]);
-  const repulsion = kind === 'exact' ? new ExactRepulsion(engine, dims) : new FieldRepulsion(engine, dims);
+  const repulsion = kind === 'exact' ? new ExactRepulsion(engine, dims) : new FieldRepulsion(engine, dims, { spacing });
   await repulsion.refresh(yT);
   const obj = new Objective(engine, P, dims, repulsion);
   obj.encode(yT, yT, true);
@@ -87,23 +99,30 @@ describe('t-SNE gradient', () => {
     });
   }
 
-  for (const dims of [2, 3] as const) {
-    it(`field repulsion matches exact on 3,000 points (${dims}D)`, async () => {
+  // Relative L2 error of the whole gradient, field vs exact, by grid spacing. Measured here
+  // (3,000 points, 7 clusters over ±25 units in 2D, ±12 in 3D): 2D spacing 0.35 → 0.3 %,
+  // default (0.75, M = 128 → h ≈ 0.58) → 3.3 %; 3D default (1, M = 64 → h ≈ 0.6) → 2.1 %.
+  for (const [dims, spacing, maxErr] of [[2, 0.35, 0.01], [2, undefined, 0.05], [3, undefined, 0.05]] as const) {
+    it(`field repulsion matches exact on 3,000 points (${dims}D, spacing ${spacing ?? 'default'}, error < ${maxErr})`, async () => {
       const engine = await getEngine();
       const n = 3000;
-      // A spread like a t-SNE embedding mid-run: clusters of unit width some tens apart.
+      // A spread like a t-SNE embedding of this size: clusters of a few units, tens of units apart.
       const r = rng(40 + dims);
+      const scale = dims === 2 ? 8 : 4;
       const y = new Float32Array(n * dims);
-      for (let i = 0; i < n; i++) for (let d = 0; d < dims; d++) y[i * dims + d] = 8 * ((i % 7) - 3) * (d === i % dims ? 1 : 0.3) + 2 * gaussian(r);
+      for (let i = 0; i < n; i++) {
+        for (let d = 0; d < dims; d++) y[i * dims + d] = scale * ((i % 7) - 3) * (d === i % dims ? 1 : 0.3) + (scale / 4) * gaussian(r);
+      }
       const exact = await gradientOf(engine, y, n, dims, 'exact', 50);
-      const field = await gradientOf(engine, y, n, dims, 'field', 50);
+      const field = await gradientOf(engine, y, n, dims, 'field', 50, spacing);
       let num = 0;
       let den = 0;
       for (let i = 0; i < exact.grad.length; i++) { num += (field.grad[i] - exact.grad[i]) ** 2; den += exact.grad[i] ** 2; }
       const relErr = Math.sqrt(num / den);
-      expect(relErr, `relative gradient error ${relErr}`).toBeLessThan(0.02);
-      expect(Math.abs(field.z - exact.z) / exact.z).toBeLessThan(0.01);
-      expect(Math.abs(field.kl - exact.kl)).toBeLessThan(0.01);
+      console.log(`field vs exact, ${dims}D, spacing ${spacing ?? 'default'}: gradient error ${relErr}, Z error ${field.z / exact.z - 1}`);
+      expect(relErr, `relative gradient error ${relErr}`).toBeLessThan(maxErr);
+      expect(Math.abs(field.z - exact.z) / exact.z).toBeLessThan(0.005);
+      expect(Math.abs(field.kl - exact.kl)).toBeLessThan(0.005);
     });
   }
 });

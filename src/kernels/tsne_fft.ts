@@ -17,15 +17,49 @@ export function fftTwiddles(l: number): Float32Array {
   return t;
 }
 
-/** Records an unnormalised in-place complex FFT of an L^dims grid (L a power of two), axis by axis. */
-export function encodeTsneFft(engine: Engine, c: { l: number; dims: number; inverse: boolean }, twiddle: BufferSlice, data: BufferSlice): void {
+/** Elements between rows of the padded grids (L + 1: a power-of-two pitch thrashes caches). */
+export function fftPitch(l: number): number {
+  return l + 1;
+}
+
+/** Elements of an L^dims grid stored with `fftPitch`. */
+export function fftGridSize(l: number, dims: number): number {
+  return fftPitch(l) ** (dims - 1) * l;
+}
+
+export interface FftCall {
+  l: number;
+  dims: number;
+  inverse: boolean;
+  /**
+   * Size of the non-zero (forward) or wanted (inverse) corner block per dimension, when the data
+   * is zero-padded: the forward transform runs axes 0, 1, 2 and skips lines that are still zero;
+   * the inverse runs 2, 1, 0 and skips lines whose results are outside the block. Default: l.
+   */
+  block?: number;
+}
+
+/** Records an unnormalised in-place complex FFT of an L^dims grid (L a power of two, rows at `fftPitch`), axis by axis. */
+export function encodeTsneFft(engine: Engine, c: FftCall, twiddle: BufferSlice, data: BufferSlice): void {
   const logL = Math.log2(c.l);
   if (!Number.isInteger(logL)) throw new RangeError(`FFT length must be a power of two, got ${c.l}.`);
-  const lines = c.l ** (c.dims - 1);
-  for (let axis = 0; axis < c.dims; axis++) {
+  const block = c.block ?? c.l;
+  const axes = Array.from({ length: c.dims }, (_, a) => a);
+  if (c.inverse) axes.reverse();
+  for (const axis of axes) {
+    // The other axes, with their extents: those not yet transformed (forward) or already
+    // transformed (inverse), i.e. the axes after this one, only need the block.
+    const others = axes.length === 2 ? [1 - axis] : [0, 1, 2].filter((a) => a !== axis);
+    const extent = (a: number) => (a > axis ? block : c.l);
+    const [a1, a2] = others;
+    const e1 = extent(a1);
+    const e2 = a2 === undefined ? 1 : extent(a2);
+    const lines = e1 * e2;
+    const pitch = fftPitch(c.l);
     engine.dispatch(tsneFftKernel, {
       overrides: { WG },
-      args: [packUniforms([['u32', c.l], ['u32', logL], ['u32', c.l ** axis], ['u32', lines], ['u32', c.inverse ? 1 : 0]]), twiddle, data],
+      args: [packUniforms([['u32', c.l], ['u32', logL], ['u32', pitch ** axis], ['u32', lines], ['u32', c.inverse ? 1 : 0],
+        ['u32', e1], ['u32', pitch ** a1], ['u32', a2 === undefined ? 0 : pitch ** a2]]), twiddle, data],
       workgroups: engine.grid(lines, WG),
     });
   }

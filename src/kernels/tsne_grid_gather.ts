@@ -4,18 +4,18 @@ import { packUniforms, type KernelSpec } from '../engine/kernel.js';
 import type { BufferSlice } from '../engine/tensor.js';
 
 export const tsneGridGatherKernel: KernelSpec = {
-  name: 'tsne_grid_gather', code, bindings: ['uniform', 'read', 'read', 'read', 'read', 'read', 'storage', 'storage'],
+  name: 'tsne_grid_gather', code, bindings: ['uniform', 'read', 'read', 'read', 'read', 'storage', 'storage'],
 };
 
 const WG = 64;
 
 /** Records the interpolation of the repulsion fields at n points: rep [n, dims], z [n]. */
 export function encodeTsneGridGather(engine: Engine, c: { n: number; m: number; dims: number; self: boolean },
-  y: BufferSlice, bmin: BufferSlice, bmax: BufferSlice, kerA: BufferSlice, kerB: BufferSlice, rep: BufferSlice, z: BufferSlice): void {
+  y: BufferSlice, grid: BufferSlice, fieldA: BufferSlice, fieldB: BufferSlice, rep: BufferSlice, z: BufferSlice): void {
   engine.dispatch(tsneGridGatherKernel, {
     overrides: { WG, DIMS: c.dims },
     args: [packUniforms([['u32', c.n], ['u32', c.m], ['f32', 1 / (2 * c.m) ** c.dims], ['f32', c.self ? 1 : 0]]),
-      y, bmin, bmax, kerA, kerB, rep, z],
+      y, grid, fieldA, fieldB, rep, z],
     workgroups: engine.grid(c.n, WG),
   });
 }

@@ -3,15 +3,18 @@ import type { Engine } from '../engine/engine.js';
 import { packUniforms, type KernelSpec } from '../engine/kernel.js';
 import type { BufferSlice } from '../engine/tensor.js';
 
-export const tsneGridMultiplyKernel: KernelSpec = { name: 'tsne_grid_multiply', code, bindings: ['uniform', 'read', 'storage', 'storage'] };
+export const tsneGridMultiplyKernel: KernelSpec = {
+  name: 'tsne_grid_multiply', code, bindings: ['uniform', 'read', 'read', 'read', 'storage', 'storage'],
+};
 
 const WG = 64;
 
-/** Records kerA ← dens·kerA and kerB ← dens·kerB (complex, element-wise) over `size` elements. */
-export function encodeTsneGridMultiply(engine: Engine, size: number, dens: BufferSlice, kerA: BufferSlice, kerB: BufferSlice): void {
+/** Records fieldA ← dens·kerA and fieldB ← dens·kerB (complex, element-wise) over `size` elements. */
+export function encodeTsneGridMultiply(engine: Engine, size: number, dens: BufferSlice, kerA: BufferSlice, kerB: BufferSlice,
+  fieldA: BufferSlice, fieldB: BufferSlice): void {
   engine.dispatch(tsneGridMultiplyKernel, {
     overrides: { WG },
-    args: [packUniforms([['u32', size]]), dens, kerA, kerB],
+    args: [packUniforms([['u32', size]]), dens, kerA, kerB, fieldA, fieldB],
     workgroups: engine.grid(size, WG),
   });
 }

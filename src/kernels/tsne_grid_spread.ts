@@ -3,7 +3,7 @@ import type { Engine } from '../engine/engine.js';
 import { packUniforms, type KernelSpec } from '../engine/kernel.js';
 import type { BufferSlice } from '../engine/tensor.js';
 
-export const tsneGridSpreadKernel: KernelSpec = { name: 'tsne_grid_spread', code, bindings: ['uniform', 'read', 'read', 'read', 'storage'] };
+export const tsneGridSpreadKernel: KernelSpec = { name: 'tsne_grid_spread', code, bindings: ['uniform', 'read', 'read', 'storage'] };
 
 const WG = 64;
 
@@ -14,10 +14,10 @@ export function densityScale(n: number): number {
 
 /** Records the spreading of n points' unit charges onto the M^dims i32 density grid. */
 export function encodeTsneGridSpread(engine: Engine, c: { n: number; m: number; dims: number; scale: number },
-  y: BufferSlice, bmin: BufferSlice, bmax: BufferSlice, density: BufferSlice): void {
+  y: BufferSlice, grid: BufferSlice, density: BufferSlice): void {
   engine.dispatch(tsneGridSpreadKernel, {
     overrides: { WG, DIMS: c.dims },
-    args: [packUniforms([['u32', c.n], ['u32', c.m], ['f32', c.scale]]), y, bmin, bmax, density],
+    args: [packUniforms([['u32', c.n], ['u32', c.m], ['f32', c.scale]]), y, grid, density],
     workgroups: engine.grid(c.n, WG),
   });
 }

@@ -1,8 +1,10 @@
 import type { Engine } from '../../engine/engine.js';
+import { InvalidInputError } from '../../engine/errors.js';
 import type { Tensor } from '../../engine/tensor.js';
 import { encodeReduce } from '../../kernels/reduce.js';
-import { encodeTsneFft, fftTwiddles } from '../../kernels/tsne_fft.js';
+import { encodeTsneFft, fftGridSize, fftTwiddles } from '../../kernels/tsne_fft.js';
 import { encodeTsneGridGather } from '../../kernels/tsne_grid_gather.js';
+import { encodeTsneGridKernels } from '../../kernels/tsne_grid_kernels.js';
 import { encodeTsneGridMultiply } from '../../kernels/tsne_grid_multiply.js';
 import { encodeTsneGridPrepare } from '../../kernels/tsne_grid_prepare.js';
 import { densityScale, encodeTsneGridSpread } from '../../kernels/tsne_grid_spread.js';
@@ -42,27 +44,37 @@ export interface FieldOptions {
   maxNodes?: number;
 }
 
+/** Room left around the points when a grid is laid out, as a fraction of their extent (each side). */
+const GROWTH_MARGIN = 0.1;
+
 /**
  * O(N) repulsion by interpolation on a grid and FFT convolution (Linderman, Rachh, Hoskins,
  * Steinerberger & Kluger 2019, "Fast interpolation-based t-SNE for improved visualization of
  * single-cell RNA-seq data", FIt-SNE), in 2D and 3D: unit charges are spread onto M^dims nodes with
- * quadratic Lagrange weights (i32 fixed-point atomics, see tsne_grid_spread.wgsl), convolved with
+ * cubic Lagrange weights (i32 fixed-point atomics, see tsne_grid_spread.wgsl), convolved with
  * K and K²·r by FFTs on a (2M)^dims zero-padded grid, and the fields interpolated back at the
- * points. Cost per iteration: O(N·3^dims + (2M)^dims·log M). The grid spans the points' bounding
- * box, recomputed on the GPU every iteration; M (a power of two) is re-chosen at each `refresh`
- * from the box's size so that the spacing stays near `spacing`.
+ * points. Cost per iteration: O(N·4^dims + (2M)^dims·log M).
+ *
+ * The grid (origin, spacing, M a power of two) is laid out at each `refresh` from the points'
+ * bounding box plus a margin for growth, and kept while the points fit in it, so the kernels'
+ * spectra are computed once per layout and each iteration runs one forward and two inverse FFTs.
  */
 export class FieldRepulsion implements Repulsion {
   readonly kind = 'field';
   private m = 0;
+  private lo = [0, 0, 0];
+  private h = 0;
   private readonly spacing: number;
   private readonly maxNodes: number;
   private readonly bmin: Tensor;
   private readonly bmax: Tensor;
+  private readonly grid: Tensor;
   private density: Tensor<'i32'> | null = null;
   private dens: Tensor | null = null;
   private kerA: Tensor | null = null;
   private kerB: Tensor | null = null;
+  private fieldA: Tensor | null = null;
+  private fieldB: Tensor | null = null;
   private twiddle: Tensor | null = null;
 
   constructor(private readonly engine: Engine, private readonly dims: 2 | 3, opts: FieldOptions = {}) {
@@ -70,28 +82,39 @@ export class FieldRepulsion implements Repulsion {
     this.maxNodes = opts.maxNodes ?? (dims === 2 ? 512 : 64);
     this.bmin = engine.zeros([4], 'f32', 'tsne.field.bmin');
     this.bmax = engine.zeros([4], 'f32', 'tsne.field.bmax');
+    this.grid = engine.zeros([4], 'f32', 'tsne.field.grid');
   }
 
-  /** Nodes per dimension now in use. */
-  get nodes(): number { return this.m; }
+  /** Nodes per dimension and spacing now in use. */
+  get layout(): { nodes: number; spacing: number } { return { nodes: this.m, spacing: this.h }; }
 
-  private encodeBounds(cols: Tensor): void {
+  /** Reads the points' bounding box and lays out a new grid when they left the old one or it is far too big. */
+  async refresh(cols: Tensor): Promise<void> {
     const call = { R: cols.rows, C: this.dims, axis: 0 as const };
     encodeReduce(this.engine, { ...call, op: 'max' }, cols.slice(), this.bmax.slice());
     encodeReduce(this.engine, { ...call, op: 'min' }, cols.slice(), this.bmin.slice());
-  }
-
-  async refresh(cols: Tensor): Promise<void> {
-    this.encodeBounds(cols);
     const [lo, hi] = await Promise.all([this.bmin.read(0, this.dims), this.bmax.read(0, this.dims)]);
     let span = 0;
     for (let d = 0; d < this.dims; d++) span = Math.max(span, hi[d] - lo[d]);
-    this.resize(this.nodesFor(span));
+    if (!Number.isFinite(span)) throw new InvalidInputError('t-SNE: the embedding has non-finite coordinates (the optimisation diverged; lower the learning rate).');
+    const inner = (this.m - 4) * this.h;
+    let fits = this.m > 0 && span > inner / 3;
+    for (let d = 0; d < this.dims && fits; d++) fits = lo[d] >= this.lo[d] + this.h && hi[d] <= this.lo[d] + this.h * (this.m - 2);
+    if (fits) return;
+    const padded = span * (1 + 2 * GROWTH_MARGIN) + 1e-6;
+    const m = this.nodesFor(padded);
+    this.h = padded / (m - 4);
+    for (let d = 0; d < 3; d++) this.lo[d] = d < this.dims ? 0.5 * (lo[d] + hi[d]) - 0.5 * this.h * (m - 1) : 0;
+    this.resize(m);
+    this.grid.write(new Float32Array([this.lo[0], this.lo[1], this.lo[2], this.h]));
+    const l = 2 * m;
+    encodeTsneGridKernels(this.engine, { m, dims: this.dims, h: this.h }, this.kerA!.slice(), this.kerB!.slice());
+    for (const t of [this.kerA!, this.kerB!]) encodeTsneFft(this.engine, { l, dims: this.dims, inverse: false }, this.twiddle!.slice(), t.slice());
   }
 
   /** Power-of-two node count giving about `spacing` between nodes over `span`. */
   nodesFor(span: number): number {
-    const want = span / this.spacing + 3;
+    const want = span / this.spacing + 4;
     return Math.min(this.maxNodes, Math.max(16, 2 ** Math.ceil(Math.log2(Math.max(want, 1)))));
   }
 
@@ -99,35 +122,35 @@ export class FieldRepulsion implements Repulsion {
     if (m === this.m) return;
     this.releaseGrid();
     const e = this.engine;
-    const size = (2 * m) ** this.dims;
+    const size = fftGridSize(2 * m, this.dims);
     this.m = m;
     this.density = e.zeros([m ** this.dims], 'i32', 'tsne.field.density');
     this.dens = e.empty([size, 2], 'f32', 'tsne.field.dens');
     this.kerA = e.empty([size, 2], 'f32', 'tsne.field.kerA');
     this.kerB = e.empty([size, 2], 'f32', 'tsne.field.kerB');
+    this.fieldA = e.empty([size, 2], 'f32', 'tsne.field.fieldA');
+    this.fieldB = e.empty([size, 2], 'f32', 'tsne.field.fieldB');
     this.twiddle = e.tensor(fftTwiddles(2 * m), [2 * m], { label: 'tsne.field.twiddle' });
   }
 
-  /** Records the fields of `cols` (bounds, spread, FFT convolution); `encode` needs them current. */
+  /** Records the fields of `cols` (spread, FFT convolution); `encodeGather` reads them. */
   encodeFields(cols: Tensor): void {
     if (!this.m) throw new Error('FieldRepulsion: refresh() must run before the first encode.');
     const e = this.engine;
     const { m, dims } = this;
     const l = 2 * m;
     const scale = densityScale(cols.rows);
-    this.encodeBounds(cols);
-    encodeTsneGridSpread(e, { n: cols.rows, m, dims, scale }, cols.slice(), this.bmin.slice(), this.bmax.slice(), this.density!.slice());
-    encodeTsneGridPrepare(e, { m, dims, scale }, this.bmin.slice(), this.bmax.slice(), this.density!.slice(),
-      this.dens!.slice(), this.kerA!.slice(), this.kerB!.slice());
-    for (const t of [this.dens!, this.kerA!, this.kerB!]) encodeTsneFft(e, { l, dims, inverse: false }, this.twiddle!.slice(), t.slice());
-    encodeTsneGridMultiply(e, l ** dims, this.dens!.slice(), this.kerA!.slice(), this.kerB!.slice());
-    for (const t of [this.kerA!, this.kerB!]) encodeTsneFft(e, { l, dims, inverse: true }, this.twiddle!.slice(), t.slice());
+    encodeTsneGridSpread(e, { n: cols.rows, m, dims, scale }, cols.slice(), this.grid.slice(), this.density!.slice());
+    encodeTsneGridPrepare(e, { m, dims, scale }, this.density!.slice(), this.dens!.slice());
+    encodeTsneFft(e, { l, dims, inverse: false, block: m }, this.twiddle!.slice(), this.dens!.slice());
+    encodeTsneGridMultiply(e, fftGridSize(l, dims), this.dens!.slice(), this.kerA!.slice(), this.kerB!.slice(), this.fieldA!.slice(), this.fieldB!.slice());
+    for (const t of [this.fieldA!, this.fieldB!]) encodeTsneFft(e, { l, dims, inverse: true, block: m }, this.twiddle!.slice(), t.slice());
   }
 
   /** Records the interpolation of the current fields at `rows`. */
   encodeGather(c: Pick<RepulsionCall, 'rows' | 'self' | 'rep' | 'z'>): void {
     encodeTsneGridGather(this.engine, { n: c.rows.rows, m: this.m, dims: this.dims, self: c.self }, c.rows.slice(),
-      this.bmin.slice(), this.bmax.slice(), this.kerA!.slice(), this.kerB!.slice(), c.rep.slice(), c.z.slice());
+      this.grid.slice(), this.fieldA!.slice(), this.fieldB!.slice(), c.rep.slice(), c.z.slice());
   }
 
   encode(c: RepulsionCall): void {
@@ -136,13 +159,12 @@ export class FieldRepulsion implements Repulsion {
   }
 
   private releaseGrid(): void {
-    for (const t of [this.density, this.dens, this.kerA, this.kerB, this.twiddle]) t?.dispose();
-    this.density = this.dens = this.kerA = this.kerB = this.twiddle = null;
+    for (const t of [this.density, this.dens, this.kerA, this.kerB, this.fieldA, this.fieldB, this.twiddle]) t?.dispose();
+    this.density = this.dens = this.kerA = this.kerB = this.fieldA = this.fieldB = this.twiddle = null;
   }
 
   dispose(): void {
     this.releaseGrid();
-    this.bmin.dispose();
-    this.bmax.dispose();
+    for (const t of [this.bmin, this.bmax, this.grid]) t.dispose();
   }
 }

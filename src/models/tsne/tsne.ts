@@ -68,7 +68,7 @@ export interface TsneTransformOptions {
 
 const EXACT_BELOW = 4096;
 /** Iterations between field-grid re-sizings (a readback of the bounding box). */
-const REFRESH_EVERY = 25;
+const REFRESH_EVERY = 10;
 /** Iterations recorded before waiting for the GPU, which bounds the queued work. */
 const SYNC_EVERY = 25;
 
@@ -77,8 +77,8 @@ const SYNC_EVERY = 25;
  * perplexity-calibrated sparse affinities over a kNN graph (van der Maaten 2014), exact or
  * FFT-interpolated repulsion (Linderman et al. 2019) in 2D and 3D, and the reference optimiser
  * (early exaggeration, momentum, gains, learning rate 'auto'). The whole iteration runs on the GPU;
- * nothing is read back unless asked for (KL, `read()`), except a bounding box every 25 iterations
- * to size the field grid.
+ * nothing is read back unless asked for (KL, `read()`), except a bounding box every 10 iterations
+ * to lay out the field grid.
  */
 export class TSNE {
   /** The embedding [n, dims] after `fit`. */
