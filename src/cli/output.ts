@@ -25,11 +25,18 @@ export function checkOutputs(ctx: RunContext): void {
   if (output === undefined && format !== undefined) throw new InvalidInputError('--format needs an output path (-o).');
 }
 
-/** Labels of the dataset rows as class names, for text outputs and the projector metadata. */
-export function labelColumn(ds: Dataset): Record<string, string[]> | undefined {
-  if (!ds.labels) return undefined;
-  const names = ds.classNames ?? [];
-  return { label: Array.from(ds.labels, (l) => names[l] ?? String(l)) };
+/**
+ * Text columns after the numbers: the label of each row when there are labels, and its row in the
+ * input when --drop-invalid removed some (so that results can be joined back).
+ */
+export function labelColumn(ds: Dataset): Record<string, ArrayLike<string | number>> | undefined {
+  const extra: Record<string, ArrayLike<string | number>> = {};
+  if (ds.keptRows) extra.row = ds.keptRows;
+  if (ds.labels) {
+    const names = ds.classNames ?? [];
+    extra.label = Array.from(ds.labels, (l) => names[l] ?? String(l));
+  }
+  return Object.keys(extra).length ? extra : undefined;
 }
 
 /** Writes `-o` (or CSV on stdout when there is neither -o, --plot nor --json) and records the files. */

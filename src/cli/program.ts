@@ -45,14 +45,14 @@ export async function main(argv = process.argv, signal: AbortSignal = new AbortC
   } catch (e) {
     removePendingTemps();
     if (e instanceof CommanderError) return e.exitCode;
-    if (e instanceof InterruptedError || signal.aborted) {
-      process.stderr.write('latentgpu: interrupted.\n');
-      return 130;
-    }
-    if (e instanceof LatentGpuError || (e instanceof Error && e.name === 'NoAdapterError')) {
-      process.stderr.write(`latentgpu: ${e.message}\n`);
-      return 1;
-    }
+    // With --json a pipeline also gets the failure as JSON on stdout.
+    const fail = (message: string, code: number) => {
+      process.stderr.write(`latentgpu: ${message}\n`);
+      if (argv.includes('--json')) process.stdout.write(JSON.stringify({ error: message, exit_code: code }) + '\n');
+      return code;
+    };
+    if (e instanceof InterruptedError || signal.aborted) return fail('interrupted.', 130);
+    if (e instanceof LatentGpuError || (e instanceof Error && e.name === 'NoAdapterError')) return fail(e.message, 1);
     if (process.env.LATENTGPU_DEBUG) throw e;
     process.stderr.write(`latentgpu: internal error: ${(e as Error).message} (set LATENTGPU_DEBUG=1 for the stack trace)\n`);
     return 70;
