@@ -65,6 +65,7 @@ export class Explorer {
     $<HTMLButtonElement>('resume').disabled = true;
     this.view.setFlat(params.dims === 2 || ($<HTMLInputElement>('flat').checked));
     const started = performance.now();
+    setStatus(`running ${name}…`, 0);
     try {
       const result = await runPipeline(this.engine, this.x, name, params, {
         signal: controller.signal,

@@ -6,6 +6,7 @@ import { attachInteraction } from './interact.js';
 import { missingFor, PIPELINES, type PipelineName, type PipelineParams } from './pipelines.js';
 import { $, numberInput, setStatus, showError } from './ui.js';
 import { PointCloudView } from './view.js';
+import { benchmarkHooks } from './bench-hooks.js';
 
 const query = new URLSearchParams(location.search);
 
@@ -133,6 +134,7 @@ async function boot(): Promise<void> {
       return [(cx / cw * 0.5 + 0.5) * v.width, (0.5 - cy / cw * 0.5) * v.height];
     },
   };
+  Object.assign(hooks, benchmarkHooks(engine, view));
   (window as unknown as { __explorer: unknown }).__explorer = hooks;
   try {
     await load();

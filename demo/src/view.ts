@@ -1,5 +1,8 @@
 import * as THREE from 'three/webgpu';
-import { float, instanceIndex, instancedArray, length, smoothstep, uniform, uv, vec2 } from 'three/tsl';
+import {
+  cameraProjectionMatrix, cameraViewMatrix, float, instancedArray, length, screenDPR, select, smoothstep, uniform, varying,
+  vec2, vec4, vertexIndex, viewportSize,
+} from 'three/tsl';
 import { OrbitControls } from 'three/addons/controls/OrbitControls.js';
 import type { BufferSlice, Engine, Tensor } from '../../src/browser.js';
 import { reduce } from '../../src/browser.js';
@@ -26,7 +29,7 @@ export class PointCloudView {
   readonly controls: OrbitControls;
   readonly pointSize = uniform(5);
   n = 0;
-  private sprite: THREE.Sprite | null = null;
+  private mesh: THREE.Mesh | null = null;
   private positions: Vec4Array | null = null;
   private colours: Vec4Array | null = null;
   private frames = 0;
@@ -55,10 +58,10 @@ export class PointCloudView {
 
   /** Replaces the drawn points with n new ones (all at the origin until positions arrive). */
   setPointCount(n: number): void {
-    if (this.sprite) {
-      this.scene.remove(this.sprite);
-      this.sprite.material.dispose();
-      this.sprite.geometry.dispose();
+    if (this.mesh) {
+      this.scene.remove(this.mesh);
+      (this.mesh.material as THREE.Material).dispose();
+      this.mesh.geometry.dispose();
     }
     this.n = n;
     const positions = vec4Array(n);
@@ -66,19 +69,31 @@ export class PointCloudView {
     this.positions = positions;
     this.colours = colours;
     (colours.value.array as Float32Array).fill(1);
-    const material = new THREE.PointsNodeMaterial({ sizeAttenuation: false });
-    const colour = colours.element(instanceIndex);
-    material.positionNode = positions.element(instanceIndex).xyz;
-    material.colorNode = colour.xyz;
-    material.sizeNode = this.pointSize.mul(float(1).add(colour.w.sub(1).max(0).mul(1.5)));
+    // Each point is a screen-aligned quad of two triangles drawn without instancing: vertex v
+    // belongs to point v / 6 and is corner v % 6. SwiftShader runs an instanced draw instance by
+    // instance (100k sprite instances took seconds per frame there); one plain draw of 6n vertices
+    // is far cheaper on it and costs a real GPU nothing extra.
+    const point = vertexIndex.div(6);
+    const corner = vertexIndex.mod(6);
+    const cx = select(corner.equal(1).or(corner.equal(2)).or(corner.equal(4)), float(1), float(-1));
+    const cy = select(corner.equal(2).or(corner.equal(4)).or(corner.equal(5)), float(1), float(-1));
+    const colour = colours.element(point);
+    const clip = cameraProjectionMatrix.mul(cameraViewMatrix).mul(vec4(positions.element(point).xyz, 1));
+    const size = this.pointSize.mul(float(1).add(colour.w.sub(1).max(0).mul(1.5))).mul(screenDPR);
+    const offset = vec2(cx, cy).mul(size).div(viewportSize).mul(clip.w);
+    const material = new THREE.MeshBasicNodeMaterial();
+    material.vertexNode = vec4(clip.xy.add(offset), clip.z, clip.w);
+    const vColour = varying(colour);
+    const vCorner = varying(vec2(cx, cy));
+    material.colorNode = vColour.xyz;
     // Round points: fade the quad's corners; hidden points (alpha 0) are cut by the alpha test.
-    const r = length(uv().sub(vec2(0.5)));
-    material.opacityNode = colour.w.min(1).mul(float(1).sub(smoothstep(0.42, 0.5, r)));
+    material.opacityNode = vColour.w.min(1).mul(float(1).sub(smoothstep(0.84, 1.0, length(vCorner))));
     material.alphaTest = 0.5;
-    this.sprite = new THREE.Sprite(material);
-    this.sprite.count = n;
-    this.sprite.frustumCulled = false;
-    this.scene.add(this.sprite);
+    const geometry = new THREE.BufferGeometry();
+    geometry.setDrawRange(0, 6 * n);
+    this.mesh = new THREE.Mesh(geometry, material);
+    this.mesh.frustumCulled = false;
+    this.scene.add(this.mesh);
     const backend = this.renderer.backend as unknown as { createStorageAttribute(a: unknown): void };
     backend.createStorageAttribute(positions.value);
     backend.createStorageAttribute(colours.value);

@@ -6,7 +6,8 @@ import { extname, join, normalize, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
-export const ROOT = resolve(import.meta.dirname, '../..');
+// The repository root: tests and benchmarks run from it (a bundled benchmark has no useful dirname).
+export const ROOT = process.cwd();
 const DIST = join(ROOT, 'demo/dist');
 
 /** Flags that give headless Chromium a visible WebGPU canvas on SwiftShader (see shared/gpu/README.md). */

@@ -1,0 +1,66 @@
+// Frame time of the explorer in headless Chromium with 100k, 300k and 1M points, idle and while
+// t-SNE runs, on whatever WebGPU adapter Chromium finds (SwiftShader on CPU-only machines: those
+// numbers are a CPU rasteriser's, not a GPU's). Peer measured in the same run: moving one t-SNE
+// step's positions to the draw buffer through the CPU (read back + upload), against the
+// explorer's GPU-to-GPU pack kernel. Usage: npm run bench -- render [--sizes 100000,300000] [--window 8]
+import type { Page } from 'playwright-core';
+import { parseArgs, machine, writeResult } from './lib/common.js';
+import { buildDemo, launch, openExplorer, serveDemo } from '../test/browser/harness.js';
+
+const args = parseArgs();
+const sizes = (args.sizes ?? '100000,300000,1000000').split(',').map(Number);
+const windowMs = Number(args.window ?? 8) * 1000;
+const tsneWindowMs = Number(args['tsne-window'] ?? 25) * 1000;
+
+type Hooks = {
+  frameIntervals(ms: number, min?: number): Promise<number[]>;
+  renderMs(reps?: number): Promise<number>;
+  updateMs(kind: 'gpu' | 'cpu', reps?: number): Promise<number>;
+};
+const call = <K extends keyof Hooks>(page: Page, name: K, ...a: Parameters<Hooks[K]>) =>
+  page.evaluate(([n, rest]) => ((window as unknown as { __explorer: Record<string, (...x: unknown[]) => unknown> }).__explorer[n as string])(...(rest as unknown[])), [name, a] as const) as ReturnType<Hooks[K]>;
+
+const median = (v: number[]) => { const s = [...v].sort((a, b) => a - b); return s[Math.floor(s.length / 2)] ?? NaN; };
+
+buildDemo();
+const { url, server } = await serveDemo();
+const browser = await launch();
+const rows: Record<string, unknown>[] = [];
+let adapter = '';
+try {
+  for (const n of sizes) {
+    // 3-D Gaussian mixture made on the GPU, shown through a random 3×3 projection: a pure display load.
+    const page = await openExplorer(browser, url, `data=synthetic&limit=${n}&d=3&k=10&pipeline=random&autorun=1`, 600_000);
+    adapter = (await page.locator('#adapter').textContent()) ?? '';
+    const idle = await call(page, 'frameIntervals', windowMs, 3);
+    const render = await call(page, 'renderMs', 3);
+    const gpuUpdate = await call(page, 'updateMs', 'gpu', 3);
+    const cpuUpdate = await call(page, 'updateMs', 'cpu', 3);
+    // t-SNE on all n points (3-D); frames are measured over the first window of the run, whatever
+    // phase it is in (affinities first, then iterations), and the phase reached is recorded.
+    await page.selectOption('#pipeline', 'tsne');
+    await page.fill('#iterations', '1000');
+    await page.click('#run');
+    const during = await call(page, 'frameIntervals', tsneWindowMs, 2);
+    const reached = await page.locator('#status').textContent();
+    rows.push({
+      points: n,
+      idle_frame_ms: median(idle), idle_fps: 1000 / median(idle), idle_frames: idle.length,
+      render_ms: render,
+      tsne_frame_ms: median(during), tsne_fps: 1000 / median(during), tsne_frames: during.length, tsne_reached: reached,
+      update_gpu_ms: gpuUpdate, peer: 'CPU readback + upload', update_peer_ms: cpuUpdate, update_ratio: cpuUpdate / gpuUpdate,
+    });
+    console.log(JSON.stringify(rows.at(-1)));
+    await page.close();
+  }
+} finally {
+  await browser.close();
+  server.close();
+}
+const path = writeResult('render', {
+  benchmark: 'render', adapter, machine: machine(),
+  note: 'Headless Chromium; on machines without a GPU the adapter is SwiftShader (Vulkan on the CPU), so these are CPU rasteriser numbers. ' +
+    'update_* is the cost of one t-SNE step\'s positions reaching the draw buffer: the explorer\'s GPU pack kernel vs reading back and uploading (the peer).',
+  rows,
+});
+console.log(`wrote ${path}`);
