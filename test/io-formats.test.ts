@@ -82,6 +82,9 @@ describe('CSV / TSV', () => {
     const u = readDelimited(at('n.tsv'));
     expect([u.hasHeader, u.rows, u.columns]).toEqual([false, 2, ['c0', 'c1']]);
     expect(splitLine('a,"b ""q""",c', ',')).toEqual(['a', 'b "q"', 'c']);
+    writeFileSync(at('ids.csv'), 'id,name,x,y,kind\n7,ann,1,2,a\n8,bob,3,4,b\n');
+    const w = readDelimited(at('ids.csv'), { labelColumn: 'kind', ignoreColumns: ['id', '1'] });
+    expect([w.cols, w.columns, Array.from(w.data), w.labels]).toEqual([2, ['x', 'y'], [1, 2, 3, 4], ['a', 'b']]);
   });
   it('names the line of a ragged row and the line and column of a non-numeric cell', () => {
     writeFileSync(at('r.csv'), 'a,b\n1,2\n\n3,4\n5\n');

@@ -20,6 +20,7 @@ export interface CommonOptions {
   force?: boolean;
   plot?: string;
   labels?: string;
+  ignore?: string[];
   split?: Split;
   limit?: number;
   dropInvalid?: boolean;
@@ -59,6 +60,7 @@ export function parseIntList(value: string): number[] {
 /** Adds the input, output and run options shared by the data commands. */
 export function addCommonOptions(cmd: Command, { output = true, plot = true } = {}): Command {
   cmd.option('--labels <column|file>', 'labels: a CSV/TSV column (name or 0-based number) or a file with one label per row')
+    .option('--ignore <columns>', 'CSV/TSV columns to leave out, e.g. id,name (names or 0-based numbers)', (v) => v.split(',').map((c) => c.trim()).filter(Boolean))
     .option('--split <split>', 'fashion-mnist split: train | test | all', (v) => {
       if (!['train', 'test', 'all'].includes(v)) throw new InvalidArgumentError('expected train, test or all.');
       return v;
@@ -119,7 +121,7 @@ export class RunContext {
   load(input: string): Promise<Dataset> {
     return this.reporter.stage('load', (p) => {
       const ds = loadDataset(input, {
-        labels: this.opts.labels, split: this.opts.split, limit: this.opts.limit, dropInvalid: this.opts.dropInvalid,
+        labels: this.opts.labels, ignoreColumns: this.opts.ignore, split: this.opts.split, limit: this.opts.limit, dropInvalid: this.opts.dropInvalid,
         onProgress: (done, total) => p.update(done, total || undefined),
       });
       this.summary.input = { name: ds.name, format: ds.format, rows: ds.n, cols: ds.d, dropped: ds.dropped, labelled: !!ds.labels };

@@ -28,6 +28,8 @@ export interface LoadOptions {
   labels?: string;
   split?: Split;
   limit?: number;
+  /** CSV/TSV columns to leave out (ids, names), by name or 0-based number. */
+  ignoreColumns?: string[];
   /** Skip rows with NaN/Inf instead of failing. */
   dropInvalid?: boolean;
   onProgress?: (done: number, total: number) => void;
@@ -120,6 +122,9 @@ export function loadDataset(input: string, opts: LoadOptions = {}): Dataset {
   if (statSync(input).size === 0) throw new InvalidInputError(`${input} is empty.`);
   const name = basename(input);
   const format = detectFormat(input);
+  if (opts.ignoreColumns?.length && format !== 'csv' && format !== 'tsv') {
+    throw new InvalidInputError(`--ignore applies to CSV/TSV columns; ${name} is ${format}.`);
+  }
   let ds: Dataset;
   let lines: Int32Array | undefined;
   let labelStrings: string[] | undefined;
@@ -127,7 +132,7 @@ export function loadDataset(input: string, opts: LoadOptions = {}): Dataset {
   if (format === 'csv' || format === 'tsv') {
     const total = statSync(input).size;
     const t = readDelimited(input, {
-      delimiter: format === 'tsv' ? '\t' : ',', labelColumn: labelsIsFile ? undefined : opts.labels, limit: opts.limit, name,
+      delimiter: format === 'tsv' ? '\t' : ',', labelColumn: labelsIsFile ? undefined : opts.labels, ignoreColumns: opts.ignoreColumns, limit: opts.limit, name,
       totalBytes: total, onProgress: opts.onProgress,
     });
     ds = { name, format, x: t.data, n: t.rows, d: t.cols, dropped: 0 };

@@ -19,6 +19,8 @@ export interface DelimitedOptions {
   delimiter?: string;
   /** A column name from the header, or a 0-based column index (negative counts from the end). */
   labelColumn?: string;
+  /** Columns left out (ids, names, dates), by name or 0-based number. */
+  ignoreColumns?: string[];
   limit?: number;
   name?: string;
   onProgress?: (bytesRead: number, totalBytes: number) => void;
@@ -112,6 +114,7 @@ export function readDelimited(path: string, opts: DelimitedOptions = {}): Delimi
   let first: { cells: string[]; line: number } | undefined;
   let width = -1;
   let labelCol = -1;
+  let skipped = new Set<number>();
   let data = new Float32Array(1 << 16);
   let lines = new Int32Array(1024);
   const labels: string[] = [];
@@ -123,7 +126,7 @@ export function readDelimited(path: string, opts: DelimitedOptions = {}): Delimi
       throw new InvalidInputError(`${name} line ${line} has ${cells.length} column${cells.length === 1 ? '' : 's'}, ` +
         `expected ${width} like the first row.`);
     }
-    const numeric = labelCol >= 0 ? width - 1 : width;
+    const numeric = width - skipped.size - (labelCol >= 0 ? 1 : 0);
     if ((rows + 1) * numeric > data.length) {
       const grown = new Float32Array(Math.max(data.length * 2, (rows + 1) * numeric));
       grown.set(data);
@@ -133,10 +136,11 @@ export function readDelimited(path: string, opts: DelimitedOptions = {}): Delimi
     let o = rows * numeric;
     for (let j = 0; j < width; j++) {
       if (j === labelCol) { labels.push(cells[j].trim()); continue; }
+      if (skipped.has(j)) continue;
       const v = parseCell(cells[j]);
       if (v === undefined) {
         const col = header ? ` ("${header[j].trim()}")` : '';
-        throw new InvalidInputError(`${name} line ${line}, column ${j + 1}${col}: "${cells[j].trim().slice(0, 40)}" is not a number.`);
+        throw new InvalidInputError(`${name} line ${line}, column ${j + 1}${col}: "${cells[j].trim().slice(0, 40)}" is not a number (leave text columns out with --ignore, or name the label column with --labels).`);
       }
       data[o++] = v;
     }
@@ -151,6 +155,8 @@ export function readDelimited(path: string, opts: DelimitedOptions = {}): Delimi
       : f.cells.every((c) => !isNumber(c));
     if (isHeader) header = f.cells;
     if (opts.labelColumn !== undefined) labelCol = resolveColumn(opts.labelColumn, header, width, name);
+    skipped = new Set((opts.ignoreColumns ?? []).map((c) => resolveColumn(c, header, width, name)));
+    skipped.delete(labelCol);
     decided = true;
     if (!isHeader) addRow(f.cells, f.line);
     if (second) addRow(second.cells, second.line);
@@ -167,9 +173,9 @@ export function readDelimited(path: string, opts: DelimitedOptions = {}): Delimi
   if (!decided) decide();
   if (rows === 0) throw new InvalidInputError(`${name} has a header but no data rows.`);
   if (opts.limit !== undefined && rows > opts.limit) rows = opts.limit;
-  const cols = labelCol >= 0 ? width - 1 : width;
+  const cols = width - skipped.size - (labelCol >= 0 ? 1 : 0);
   if (cols === 0) throw new InvalidInputError(`${name} has no numeric columns besides the labels.`);
-  const names = (header ?? Array.from({ length: width }, (_, j) => `c${j}`)).filter((_, j) => j !== labelCol).map((s) => s.trim());
+  const names = (header ?? Array.from({ length: width }, (_, j) => `c${j}`)).filter((_, j) => j !== labelCol && !skipped.has(j)).map((s) => s.trim());
   return {
     data: data.length === rows * cols ? data : data.slice(0, rows * cols), rows, cols, columns: names,
     hasHeader: header !== undefined, labels: labelCol >= 0 ? labels.slice(0, rows) : undefined, lines: lines.slice(0, rows),
