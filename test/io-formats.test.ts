@@ -90,7 +90,7 @@ describe('CSV / TSV', () => {
     writeFileSync(at('r.csv'), 'a,b\n1,2\n\n3,4\n5\n');
     expect(() => readDelimited(at('r.csv'), { name: 'r.csv' })).toThrow('r.csv line 5 has 1 column, expected 2 like the first row.');
     writeFileSync(at('s.csv'), 'a,b\n1,2\n3,x7\n');
-    expect(() => readDelimited(at('s.csv'), { name: 's.csv' })).toThrow('s.csv line 3, column 2 ("b"): "x7" is not a number.');
+    expect(() => readDelimited(at('s.csv'), { name: 's.csv' })).toThrow('s.csv line 3, column 2 ("b"): "x7" is not a number (leave text columns out with --ignore');
     expect(() => readDelimited(at('s.csv'), { labelColumn: 'nope' })).toThrow(/no column named "nope"/);
   });
 });
