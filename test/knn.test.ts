@@ -146,6 +146,26 @@ describe('kNN query (similar items)', () => {
     xd.dispose(); xq.dispose(); g.indices.dispose(); g.distances.dispose();
   });
 
+  it('data larger than one storage binding (45,000 × 784 f32 = 141 MB): chunked transpose and K split', async () => {
+    const engine = await getEngine();
+    const n = 45_000;
+    const d = 784;
+    expect(n * d * 4).toBeGreaterThan(engine.limits.maxStorageBufferBindingSize);
+    const data = randomArray(n * d, 17, 0, 1);
+    const picks = [0, 1, 22_222, 33_000, 44_999];
+    const m = picks.length + 2;
+    const queries = new Float32Array(m * d);
+    picks.forEach((r, i) => queries.set(data.subarray(r * d, (r + 1) * d), i * d));
+    queries.set(randomArray(2 * d, 18, 0, 1), picks.length * d);
+    const xd = engine.tensor(data, [n, d]);
+    const xq = engine.tensor(queries, [m, d]);
+    const g = await knnQuery(engine, xd, xq, 4);
+    await expectMatchesBruteForce(g, data, n, queries, m, d, false);
+    const idx = await g.indices.read();
+    picks.forEach((r, i) => expect(idx[i * 4]).toBe(r));
+    xd.dispose(); xq.dispose(); g.indices.dispose(); g.distances.dispose();
+  });
+
   it('a query that is a data row finds itself at distance 0', async () => {
     const engine = await getEngine();
     const data = randomArray(40 * 5, 3);
