@@ -6,19 +6,26 @@ const median = (v: number[]) => { const s = [...v].sort((a, b) => a - b); return
 
 export function benchmarkHooks(engine: Engine, view: PointCloudView) {
   return {
-    /** Intervals between animation frames (ms) over `windowMs`, at least `minFrames` frames. */
-    frameIntervals(windowMs: number, minFrames = 3): Promise<number[]> {
+    /**
+     * Intervals between animation frames (ms) over `windowMs` and at least `minFrames` frames, but
+     * never longer than `capMs`: a queue held by a long compute step may deliver no frame at all.
+     */
+    frameIntervals(windowMs: number, minFrames = 3, capMs = 3 * windowMs): Promise<{ intervals: number[]; elapsedMs: number }> {
       return new Promise((resolve) => {
         const out: number[] = [];
         const t0 = performance.now();
         let last = t0;
+        let done = false;
+        const finish = () => { if (!done) { done = true; resolve({ intervals: out.slice(1), elapsedMs: performance.now() - t0 }); } };
         const tick = (now: number) => {
+          if (done) return;
           out.push(now - last);
           last = now;
-          if (now - t0 < windowMs || out.length < minFrames) requestAnimationFrame(tick);
-          else resolve(out.slice(1));
+          if (now - t0 < windowMs || out.length < minFrames + 1) requestAnimationFrame(tick);
+          else finish();
         };
         requestAnimationFrame(tick);
+        setTimeout(finish, capMs);
       });
     },
     /** One render of the scene until the GPU has finished it (ms, median of `reps`). */

@@ -23,6 +23,8 @@ export class Explorer {
   running: AbortController | null = null;
   /** Ids clicked, newest last (VAE interpolation uses the last two). */
   clicked: number[] = [];
+  /** Told when a selection other than a click (legend, box) changes, so the export has the ids. */
+  onSelection: ((ids: number[]) => void) | null = null;
 
   constructor(readonly engine: Engine, readonly view: PointCloudView) {}
 
@@ -127,6 +129,7 @@ export class Explorer {
   }
 
   async setColourMode(mode: ColourMode): Promise<void> {
+    if (mode !== this.colourMode) this.hidden.clear(); // hidden ids mean classes or clusters by mode
     this.colourMode = mode;
     if (mode === 'value' && !this.values && this.x) {
       // Without an autoencoder, the feature norm ‖x‖ is the number shown: one value per point, read once.
@@ -170,6 +173,13 @@ export class Explorer {
       renderLegend(this.legendEntries(categories), this.hidden, (id) => {
         if (this.hidden.has(id)) this.hidden.delete(id); else this.hidden.add(id);
         this.recolour();
+      }, (id) => {
+        // Double-click: select the members of a class or cluster.
+        this.highlighted = new Set(categories.reduce<number[]>((a, c, i) => (c === id ? (a.push(i), a) : a), []));
+        this.recolour();
+        $('selection-panel').hidden = false;
+        $('selection-info').textContent = `${this.highlighted.size.toLocaleString('en')} points selected`;
+        this.onSelection?.([...this.highlighted]);
       });
     } else $('legend').replaceChildren();
   }

@@ -107,6 +107,7 @@ export function attachInteraction(ex: Explorer): void {
     }
   });
 
+  ex.onSelection = (ids) => { selection = ids; };
   $('box-mode').onclick = () => {
     boxMode = !boxMode;
     ex.view.controls.enabled = !boxMode;

@@ -48,8 +48,9 @@ export function labelOf(data: Dataset, i: number): string {
 
 export interface LegendEntry { id: number; name: string; count: number }
 
-/** A legend of categories; clicking an entry toggles that category's visibility. */
-export function renderLegend(entries: LegendEntry[], hidden: Set<number>, onToggle: (id: number) => void): void {
+/** A legend of categories; a click toggles a category's visibility, a double-click selects its members. */
+export function renderLegend(entries: LegendEntry[], hidden: Set<number>, onToggle: (id: number) => void,
+  onSelect: (id: number) => void): void {
   const legend = $('legend');
   legend.replaceChildren();
   for (const e of entries) {
@@ -61,6 +62,8 @@ export function renderLegend(entries: LegendEntry[], hidden: Set<number>, onTogg
     sw.style.background = cssColour(classColour(e.id));
     row.append(sw, `${e.name} (${e.count})`);
     row.onclick = () => onToggle(e.id);
+    row.ondblclick = () => onSelect(e.id);
+    row.title = 'click: hide/show · double-click: select';
     legend.append(row);
   }
 }

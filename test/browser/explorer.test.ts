@@ -48,12 +48,15 @@ function pageErrors(page: Page): string[] {
 
 describe('explorer in headless Chromium (WebGPU on SwiftShader)', () => {
   it('runs PCA → t-SNE on Fashion-MNIST; hover, click-neighbours and colour modes work', async () => {
-    const page = await openExplorer(browser, url, 'data=fashion&limit=1000&pipeline=pca-tsne&iterations=100&autorun=1', 240_000);
+    // LATENTGPU_UPDATE_DOCS=1 runs a larger, longer embedding and saves the README screenshot.
+    const docs = process.env.LATENTGPU_UPDATE_DOCS === '1';
+    const size = docs ? { limit: 3000, iterations: 500 } : { limit: 1000, iterations: 100 };
+    const page = await openExplorer(browser, url, `data=fashion&limit=${size.limit}&pipeline=pca-tsne&iterations=${size.iterations}&autorun=1`, docs ? 1_800_000 : 240_000);
     try {
       expect(await page.locator('#status').textContent()).toMatch(/^pca-tsne: done/);
       expect(await page.locator('#error').isHidden()).toBe(true);
-      expect(await page.locator('#point-count').textContent()).toBe('1,000 points');
-      expect(await page.evaluate(() => (window as unknown as { __explorer: { pointCount: number } }).__explorer.pointCount)).toBe(1000);
+      expect(await page.locator('#point-count').textContent()).toBe(`${size.limit.toLocaleString('en')} points`);
+      expect(await page.evaluate(() => (window as unknown as { __explorer: { pointCount: number } }).__explorer.pointCount)).toBe(size.limit);
 
       const byLabel = await canvasStats(page, join(ARTIFACTS, 'fashion-tsne-label.png'));
       expect(byLabel.lit).toBeGreaterThan(500); // points drawn, not a blank canvas
@@ -76,6 +79,7 @@ describe('explorer in headless Chromium (WebGPU on SwiftShader)', () => {
       const trousers = await page.locator('#neighbours li').evaluateAll((li) => li.filter((e) => e.textContent!.includes('Trouser')).length);
       expect(trousers).toBeGreaterThanOrEqual(5);
       await page.screenshot({ path: join(ARTIFACTS, 'fashion-neighbours.png') });
+      if (docs) await page.screenshot({ path: join(ROOT, 'docs/explorer.png') });
 
       await page.mouse.move(5, 5); // away from the canvas: tooltip off
       await page.locator('#canvas').click({ position: { x: 3, y: 3 } }); // empty spot clears the highlight
@@ -100,7 +104,7 @@ describe('explorer in headless Chromium (WebGPU on SwiftShader)', () => {
     } finally {
       await page.close();
     }
-  }, 300_000);
+  }, 2_000_000);
 
   it('runs PCA → t-SNE on GPU-generated synthetic data', async () => {
     const page = await openExplorer(browser, url, 'data=synthetic&limit=800&d=20&k=5&pipeline=pca-tsne&pca=10&iterations=60&autorun=1', 240_000);
