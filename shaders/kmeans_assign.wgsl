@@ -15,12 +15,13 @@
 // The host splits the centroids into passes of `count` (a multiple of 4) so that d4·count/16 stays
 // inside LOOP_BUDGET; passes after the first (merge = 1) start from the best score earlier passes
 // left in `mind`. Intermediate passes store score + ‖x‖²; the last clamps the distance at zero.
-// Ties go to the lower centroid index. `second` gets the squared distance to the second nearest
-// centroid (for the bounds of Hamerly's algorithm).
+// Ties go to the lower centroid index. For the bounds of Elkan's and Hamerly's algorithms `extra`
+// gets either the squared distance to every centroid (all_d = 1: extra[slot·k + c]) or to the
+// second nearest (all_d = 0: extra[slot]).
 //
 // indexed = 0: rows r of this chunk, results at row0 + r. indexed = 1: only the rows listed in
 // idx[list0 .. list0 + rows) (global row numbers inside this chunk), results at list0 + r.
-struct Params { rows: u32, d4: u32, k: u32, kp4: u32, c0: u32, count: u32, merge: u32, last: u32, row0: u32, indexed: u32, list0: u32, _p0: u32 }
+struct Params { rows: u32, d4: u32, k: u32, kp4: u32, c0: u32, count: u32, merge: u32, last: u32, row0: u32, indexed: u32, list0: u32, all_d: u32 }
 
 override WG: u32 = 64u;
 /** vec4 accumulators per tile (1..4): up to 16 centroids per pass over the row. */
@@ -34,17 +35,21 @@ override CT4: u32 = 4u;
 @group(0) @binding(5) var<storage, read_write> labels: array<u32>;
 @group(0) @binding(6) var<storage, read_write> mind: array<f32>;
 @group(0) @binding(7) var<storage, read> idx: array<u32>;
-@group(0) @binding(8) var<storage, read_write> second: array<f32>;
+@group(0) @binding(8) var<storage, read_write> extra: array<f32>;
 
 var<private> best: array<f32, 2>;
 var<private> bestc: array<u32, 2>;
 var<private> next: array<f32, 2>;
+var<private> xns: array<f32, 2>;
+var<private> slots: array<u32, 2>;
+var<private> valid: array<bool, 2>;
 
 fn consider(acc: vec4<f32>, c: u32, h: u32) {
   for (var q = 0u; q < 4u; q++) {
     let cq = c + q;
     if (cq < p.k) {
       let s = cnorm[cq] - 2.0 * acc[q];
+      if (p.all_d != 0u && valid[h]) { extra[slots[h] * p.k + cq] = max(xns[h] + s, 0.0); }
       if (s < best[h]) { next[h] = best[h]; best[h] = s; bestc[h] = cq; }
       else if (s < next[h]) { next[h] = s; }
     }
@@ -69,7 +74,7 @@ fn finish(r_id: u32, row: u32, h: u32) {
     let dist = xn + best[h];
     let dist2 = xn + next[h];
     mind[o] = select(dist, max(dist, 0.0), p.last != 0u);
-    second[o] = select(dist2, max(dist2, 0.0), p.last != 0u);
+    if (p.all_d == 0u) { extra[o] = select(dist2, max(dist2, 0.0), p.last != 0u); }
   }
 }
 
@@ -90,15 +95,21 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   next[1] = 0x1.fffffep+127f;
   bestc[0] = 0u;
   bestc[1] = 0u;
+  xns[0] = xnorm[p.row0 + r0];
+  xns[1] = xnorm[p.row0 + r1];
+  slots[0] = slot(q0);
+  slots[1] = slot(q1);
+  valid[0] = 2u * id < p.rows;
+  valid[1] = 2u * id + 1u < p.rows;
   if (p.merge != 0u) {
-    let xn0 = xnorm[p.row0 + r0];
-    let xn1 = xnorm[p.row0 + r1];
-    best[0] = mind[slot(q0)] - xn0;
-    next[0] = second[slot(q0)] - xn0;
-    bestc[0] = labels[slot(q0)];
-    best[1] = mind[slot(q1)] - xn1;
-    next[1] = second[slot(q1)] - xn1;
-    bestc[1] = labels[slot(q1)];
+    best[0] = mind[slots[0]] - xns[0];
+    bestc[0] = labels[slots[0]];
+    best[1] = mind[slots[1]] - xns[1];
+    bestc[1] = labels[slots[1]];
+    if (p.all_d == 0u) {
+      next[0] = extra[slots[0]] - xns[0];
+      next[1] = extra[slots[1]] - xns[1];
+    }
   }
   let w4 = p.d4 / 4u;
   for (var t = 0u; t < p.count; t += 4u * CT4) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { KMeans, scanK } from '../src/models/kmeans/index.js';
 import { KMeansData } from '../src/models/kmeans/steps.js';
+import { lloydBounded } from '../src/models/kmeans/hamerly.js';
 import { adjustedRandIndex } from '../src/metrics/clustering.js';
 import { InvalidInputError } from '../src/engine/errors.js';
 import type { Engine } from '../src/engine/engine.js';
@@ -75,6 +76,15 @@ describe('KMeans.fit', () => {
     expect(adjustedRandIndex(await model.labels.read(), ref.labels)).toBeGreaterThan(0.995);
     expectClose(await model.centroids.read(), ref.cent, 1e-3, 1e-3, 'centroids');
     expect(model.iterations).toBeGreaterThan(5);
+    // The same with one lower bound per row (Hamerly), used when n·k is too large for Elkan's.
+    const data = new KMeansData(engine, xt);
+    const run = { restart: 0, restarts: 1, maxIter: 300, tolAbs: 0 };
+    const hamerly = await lloydBounded(data, engine.tensor(init, [k, d]), run, 0);
+    data.assign(hamerly.centroids);
+    expect(Math.abs((await data.inertia()) - ref.inertia)).toBeLessThan(1e-4 * ref.inertia);
+    expect(hamerly.iterations).toBe(model.iterations);
+    hamerly.centroids.dispose();
+    data.dispose();
     model.dispose();
     xt.dispose();
   });

@@ -20,6 +20,8 @@ export interface KMeansAssignCall {
   d4: number; k: number;
   /** Only the rows listed in idx[list0 .. list0 + rows), results at list0 + r. */
   list0?: number;
+  /** `extra` gets every squared distance ([slots, k]) instead of the second nearest ([slots]). */
+  allDistances?: boolean;
 }
 
 /** vec4 accumulators per tile and centroids per pass (a multiple of the tile) for d and k. */
@@ -33,11 +35,11 @@ export function assignPlan(d4: number, k: number): { ct4: number; perPass: numbe
 
 /**
  * Records the nearest-centroid search for one row chunk (or the listed rows of it): labels, the
- * squared distance to the nearest centroid (mind) and to the second nearest (second).
+ * squared distance to the nearest centroid (mind) and to the second nearest or to all (extra).
  * centT/cnorm come from kmeans_prepare; `xnorm` covers all rows, `x` only this chunk.
  */
 export function encodeKMeansAssign(engine: Engine, c: KMeansAssignCall, x: BufferSlice, centT: BufferSlice,
-  cnorm: BufferSlice, xnorm: BufferSlice, labels: BufferSlice, mind: BufferSlice, idx: BufferSlice, second: BufferSlice): void {
+  cnorm: BufferSlice, xnorm: BufferSlice, labels: BufferSlice, mind: BufferSlice, idx: BufferSlice, extra: BufferSlice): void {
   if (c.rows === 0) return;
   const { ct4, perPass } = assignPlan(c.d4, c.k);
   for (let c0 = 0; c0 < c.k; c0 += perPass) {
@@ -47,8 +49,8 @@ export function encodeKMeansAssign(engine: Engine, c: KMeansAssignCall, x: Buffe
       args: [packUniforms([
         ['u32', c.rows], ['u32', c.d4], ['u32', c.k], ['u32', paddedK(c.k) / 4], ['u32', c0], ['u32', count],
         ['u32', c0 > 0 ? 1 : 0], ['u32', c0 + count >= c.k ? 1 : 0], ['u32', c.row0],
-        ['u32', c.list0 === undefined ? 0 : 1], ['u32', c.list0 ?? 0],
-      ]), x, centT, cnorm, xnorm, labels, mind, idx, second],
+        ['u32', c.list0 === undefined ? 0 : 1], ['u32', c.list0 ?? 0], ['u32', c.allDistances ? 1 : 0],
+      ]), x, centT, cnorm, xnorm, labels, mind, idx, extra],
       workgroups: engine.grid(Math.ceil(c.rows / 2), WG),
     });
   }

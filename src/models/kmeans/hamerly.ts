@@ -1,6 +1,6 @@
 import type { Tensor } from '../../engine/tensor.js';
 import { encodeKMeansGatherRows } from '../../kernels/kmeans_gather_rows.js';
-import type { RunOptions, RunResult } from './iterate.js';
+import type { RunOptions, RunResult } from './run.js';
 import type { KMeansData } from './steps.js';
 
 /** Relative slack on the bounds test: GPU distances are f32, so a near-tie is always rechecked. */
@@ -8,30 +8,32 @@ const SLACK = 1e-5;
 /** Listed rows above this fraction of n: one full assignment pass is cheaper. */
 const FULL_ASSIGN_ABOVE = 0.5;
 /** Moved rows whose x is read back for the CPU update, at most (as floats); above, the GPU sums all rows. */
-const CPU_UPDATE_FLOATS = 4_000_000;
+const CPU_UPDATE_FLOATS = 16_000_000;
 
 /**
- * Lloyd's algorithm with Hamerly's bounds (Hamerly 2010, "Making k-means even faster"): each row
- * keeps an upper bound on the distance to its centroid and a lower bound on the distance to every
- * other; after the centroids move by δ, u += δ(own), l −= max δ(others), and a row whose
- * u ≤ max(l, ½·distance from its centroid to the nearest other) cannot change cluster. Only the
+ * Lloyd's algorithm with distance bounds (Elkan 2003, "Using the triangle inequality to accelerate
+ * k-means"; Hamerly 2010, "Making k-means even faster"): each row keeps an upper bound u on the
+ * distance to its centroid and lower bounds on the distances to the others; after the centroids
+ * move by δ, u += δ(own) and the lower bounds drop (see LowerBounds). A row whose u is below the
+ * lower bound or half the centroid gap for every other centroid cannot change cluster. Only the
  * other rows are sent to the GPU (an index list) for a new nearest/second-nearest search, so late
  * iterations, where few rows move, cost a fraction of a pass over x. The result is the same as
- * plain Lloyd's up to f32 rounding on near-ties (the test has slack for them).
+ * plain Lloyd's up to f32 rounding on near-ties (the test has slack for them). The bounds live on
+ * the CPU: updating them is a few operations per row and centroid, far less than a distance.
  *
  * The update is incremental: the CPU keeps per-cluster sums in float64 and applies the rows that
  * moved (read back from the GPU by index), unless so many moved that summing all rows on the GPU
  * (kmeans_partial_sums) is cheaper. The first iteration, and any after an empty cluster is
  * re-seeded, is a full pass.
  */
-export async function lloydBounded(data: KMeansData, init: Tensor, run: RunOptions): Promise<RunResult> {
+export async function lloydBounded(data: KMeansData, init: Tensor, run: RunOptions, perCentroidUpTo?: number): Promise<RunResult> {
   const { engine, n, d } = data;
   const k = init.rows;
   const cent = init;
   let C = (await cent.read()) as Float32Array;
   const labels = new Uint32Array(n);
   const upper = new Float64Array(n);
-  const lower = new Float64Array(n);
+  const bounds = new LowerBounds(n, k, perCentroidUpTo);
   const sums = new Float64Array(k * d);
   const counts = new Float64Array(k);
   const next = engine.empty([k, d], 'f32', 'kmeans.centroids');
@@ -39,40 +41,43 @@ export async function lloydBounded(data: KMeansData, init: Tensor, run: RunOptio
   const noWeights = engine.zeros([k], 'f32', 'kmeans.weights');
   let delta: Float64Array = new Float64Array(k);
   let full = true;
+  let forceGpuUpdate = false;
   let iteration = 0;
   try {
     while (iteration < run.maxIter) {
       iteration++;
       let list: Uint32Array | null = null;
       if (!full) {
-        list = rowsToCheck(labels, upper, lower, delta, halfGaps(C, k, d));
+        list = bounds.rowsToCheck(labels, upper, delta, centroidGaps(C, k, d));
         if (list.length > FULL_ASSIGN_ABOVE * n) list = null;
       }
-      let gpuUpdate = true;
+      // Rows that changed cluster: the CPU moves them between the float64 sums when there are few
+      // enough; otherwise (and on the first pass, with no sums yet) the GPU sums all rows.
+      const moved: number[] = [];
+      const from: number[] = [];
       if (!list) {
-        data.assign(cent);
-        const [lab, mind, sec] = [await data.labels.read(), await data.mind.read(), await data.second.read()];
+        data.assign(cent, bounds.perCentroid !== null);
+        const [lab, mind, extra] = [await data.labels.read(), await data.mind.read(), (await data.extra!.read()) as Float32Array];
         for (let i = 0; i < n; i++) {
+          if (lab[i] !== labels[i]) { moved.push(i); from.push(labels[i]); }
           labels[i] = lab[i];
           upper[i] = Math.sqrt(mind[i]);
-          lower[i] = Math.sqrt(Math.max(0, sec[i]));
+          bounds.reset(i, extra, i);
         }
       } else {
-        const res = await data.assignListed(cent, list);
-        const moved: number[] = [];
-        const from: number[] = [];
+        const res = await data.assignListed(cent, list, bounds.perCentroid !== null);
         for (let j = 0; j < list.length; j++) {
           const i = list[j];
           upper[i] = Math.sqrt(res.mind[j]);
-          lower[i] = Math.sqrt(Math.max(0, res.second[j]));
+          bounds.reset(i, res.extra, j);
           if (res.labels[j] !== labels[i]) { moved.push(i); from.push(labels[i]); labels[i] = res.labels[j]; }
         }
-        if (moved.length * d <= CPU_UPDATE_FLOATS && moved.length <= n / 4) {
-          await applyMoves(data, moved, from, labels, sums, counts);
-          gpuUpdate = false;
-        } else {
-          data.labels.write(labels);
-        }
+      }
+      const gpuUpdate = iteration === 1 || forceGpuUpdate || moved.length * d > CPU_UPDATE_FLOATS || moved.length > n / 3;
+      if (!gpuUpdate) {
+        await applyMoves(data, moved, from, labels, sums, counts);
+      } else if (list) {
+        data.labels.write(labels);
       }
       if (gpuUpdate) {
         data.update(cent, noWeights, next, gpuCounts);
@@ -87,6 +92,8 @@ export async function lloydBounded(data: KMeansData, init: Tensor, run: RunOptio
         for (let j = 0; j < d; j++) after[c * d + j] = counts[c] > 0 ? sums[c * d + j] / counts[c] : C[c * d + j];
       }
       full = await reseedEmpty(data, counts, upper, after);
+      // A re-seeded centroid has no rows in the sums yet: the next update sums all rows.
+      forceGpuUpdate = full;
       delta = movement(C, after, k, d);
       let shift = 0;
       for (const v of delta) shift += v * v;
@@ -106,39 +113,81 @@ export async function lloydBounded(data: KMeansData, init: Tensor, run: RunOptio
   return { centroids: cent, iterations: iteration };
 }
 
-/** Rows whose bounds, moved by the last centroid shifts, no longer prove their assignment. */
-function rowsToCheck(labels: Uint32Array, upper: Float64Array, lower: Float64Array, delta: Float64Array, half: Float64Array): Uint32Array {
-  let max1 = 0;
-  let max2 = 0;
-  let arg = -1;
-  for (let c = 0; c < delta.length; c++) {
-    if (delta[c] > max1) { max2 = max1; max1 = delta[c]; arg = c; } else if (delta[c] > max2) max2 = delta[c];
+/**
+ * Lower bounds on each row's distance to the centroids other than its own: one per (row, centroid)
+ * as in Elkan (2003), starting from the exact distances, when n·k is small enough (k floats per
+ * row); otherwise one per row as in Hamerly (2010), starting from the distance to the second
+ * nearest centroid. A centroid that moves by δ lowers its bound by δ (Elkan) or every bound by
+ * the largest δ (Hamerly).
+ */
+export class LowerBounds {
+  readonly perCentroid: Float32Array | null;
+  private readonly single: Float64Array | null;
+
+  constructor(private readonly n: number, private readonly k: number, perCentroidUpTo = 32_000_000) {
+    const elkan = n * k <= perCentroidUpTo;
+    this.perCentroid = elkan ? new Float32Array(n * k) : null;
+    this.single = elkan ? null : new Float64Array(n);
   }
-  const out: number[] = [];
-  for (let i = 0; i < labels.length; i++) {
-    const a = labels[i];
-    upper[i] += delta[a];
-    lower[i] -= a === arg ? max2 : max1;
-    if (upper[i] * (1 + SLACK) + 1e-12 > Math.max(lower[i], half[a])) out.push(i);
+
+  /** Row i's bounds from the squared distances the GPU returned at position j of `extra`. */
+  reset(i: number, extra: Float32Array, j: number): void {
+    if (this.perCentroid) {
+      for (let c = 0; c < this.k; c++) this.perCentroid[i * this.k + c] = Math.sqrt(extra[j * this.k + c]) * (1 - 1e-6);
+    } else {
+      this.single![i] = Math.sqrt(Math.max(0, extra[j]));
+    }
   }
-  return Uint32Array.from(out);
+
+  /**
+   * Moves the bounds by the last centroid shifts and lists the rows they no longer prove:
+   * u(i) > l(i, c) and u(i) > ½·‖c(a) − c‖ for some other centroid c.
+   */
+  rowsToCheck(labels: Uint32Array, upper: Float64Array, delta: Float64Array, gaps: Float64Array | null): Uint32Array {
+    const { n, k } = this;
+    const out: number[] = [];
+    let max1 = 0;
+    let max2 = 0;
+    let arg = -1;
+    for (let c = 0; c < k; c++) {
+      if (delta[c] > max1) { max2 = max1; max1 = delta[c]; arg = c; } else if (delta[c] > max2) max2 = delta[c];
+    }
+    for (let i = 0; i < n; i++) {
+      const a = labels[i];
+      upper[i] += delta[a];
+      const u = upper[i] * (1 + SLACK) + 1e-12;
+      let check = false;
+      if (this.perCentroid) {
+        const l = this.perCentroid;
+        for (let c = 0, o = i * k; c < k; c++, o++) {
+          // f32 bounds round down by a relative 1e-6 so that they stay bounds.
+          l[o] = (l[o] - delta[c]) * (1 - 1e-6);
+          if (c !== a && u > l[o] && (gaps === null || u > gaps[a * k + c])) check = true;
+        }
+      } else {
+        this.single![i] -= a === arg ? max2 : max1;
+        let half = Infinity;
+        if (gaps) for (let c = 0; c < k; c++) if (c !== a && gaps[a * k + c] < half) half = gaps[a * k + c];
+        if (u > Math.max(this.single![i], gaps ? half : 0)) check = true;
+      }
+      if (check) out.push(i);
+    }
+    return Uint32Array.from(out);
+  }
 }
 
-/** ½ · distance from each centroid to its nearest other (0 when that is too costly to compute). */
-function halfGaps(C: Float32Array, k: number, d: number): Float64Array {
-  const half = new Float64Array(k);
-  if (k < 2 || k * k * d > 50_000_000) return half;
-  half.fill(Infinity);
+/** ½·‖c_a − c_b‖ for every pair of centroids (k × k), or null when that is too costly here. */
+function centroidGaps(C: Float32Array, k: number, d: number): Float64Array | null {
+  if (k < 2 || k * k * d > 50_000_000) return null;
+  const gaps = new Float64Array(k * k);
   for (let a = 0; a < k; a++) {
     for (let b = a + 1; b < k; b++) {
       let s = 0;
       for (let j = 0; j < d; j++) s += (C[a * d + j] - C[b * d + j]) ** 2;
-      const h = Math.sqrt(s) / 2;
-      if (h < half[a]) half[a] = h;
-      if (h < half[b]) half[b] = h;
+      gaps[a * k + b] = gaps[b * k + a] = Math.sqrt(s) / 2;
     }
   }
-  return half;
+  return gaps;
 }
 
 function movement(before: Float32Array, after: Float32Array, k: number, d: number): Float64Array {

@@ -4,11 +4,12 @@ import type { Tensor } from '../../engine/tensor.js';
 import { reduce } from '../../ops/reduce.js';
 import { explicitInit, kmeansPlusPlusInit, randomInit } from './init.js';
 import { lloydBounded } from './hamerly.js';
-import { miniBatch, type KMeansProgress } from './iterate.js';
+import { miniBatch } from './minibatch.js';
+import type { KMeansProgress } from './run.js';
 import { seededRandom } from './random.js';
 import { KMeansData } from './steps.js';
 
-export type { KMeansProgress } from './iterate.js';
+export type { KMeansProgress } from './run.js';
 
 export interface KMeansOptions {
   /** Number of clusters, 1 ≤ k ≤ rows of x. */
@@ -30,9 +31,11 @@ export interface KMeansOptions {
 
 /**
  * k-means clustering on the GPU: Lloyd's algorithm (Lloyd 1982) from k-means++ seeds (Arthur &
- * Vassilvitskii 2007), or mini-batch k-means (Sculley 2010, "Web-scale k-means clustering") for
- * very many rows. Several restarts keep the lowest inertia. After fitting, `labels`, `inertia`
- * (Σ squared distance of each row to its centroid) and `centroids` describe the final centroids.
+ * Vassilvitskii 2007), with Hamerly's bounds (Hamerly 2010) so that late iterations only revisit
+ * the rows that may change cluster; or mini-batch k-means (Sculley 2010, "Web-scale k-means
+ * clustering") for very many rows. Several restarts keep the lowest inertia. After fitting,
+ * `labels`, `inertia` (Σ squared distance of each row to its centroid) and `centroids` describe
+ * the final centroids (labels and inertia from one last full assignment pass, as scikit-learn).
  *
  * Handling of awkward data: k > rows is an error; duplicate points are fine (with fewer distinct
  * points than k some centroids coincide and their clusters stay empty; inertia is then 0); an

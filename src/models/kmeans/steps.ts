@@ -26,15 +26,15 @@ export class KMeansData {
   readonly xnorm: Tensor;
   readonly labels: Tensor<'u32'>;
   readonly mind: Tensor;
-  /** Squared distance of each row to its second nearest centroid (after `assign`). */
-  readonly second: Tensor;
+  /** After `assign`: squared distance of each row to its second nearest centroid, or to every centroid ([n, k]). */
+  extra: Tensor | null = null;
   private readonly blockRows: number;
   private readonly blocks: number;
   private partial: Tensor | null = null;
   private partialK = 0;
   private centT: Tensor | null = null;
   private cnorm: Tensor | null = null;
-  private list: { idx: Tensor<'u32'>; labels: Tensor<'u32'>; mind: Tensor; second: Tensor } | null = null;
+  private list: { idx: Tensor<'u32'>; labels: Tensor<'u32'>; mind: Tensor; extra: Tensor | null } | null = null;
 
   constructor(readonly engine: Engine, readonly x: Tensor, what = 'k-means') {
     if (x.dtype !== 'f32' || x.rank !== 2) throw new ShapeError(`${what}: x must be a 2-D f32 matrix [n, d], got ${x}.`);
@@ -61,7 +61,6 @@ export class KMeansData {
     }
     this.labels = engine.empty([this.n], 'u32', 'kmeans.labels');
     this.mind = engine.empty([this.n], 'f32', 'kmeans.mind');
-    this.second = engine.empty([this.n], 'f32', 'kmeans.second');
   }
 
   /** Throws naming the rows of x that hold NaN or Inf (found through their squared norms). */
@@ -75,14 +74,18 @@ export class KMeansData {
     }
   }
 
-  /** Records labels and squared distances of every row to the nearest and second nearest of `cent` [k, d]. */
-  assign(cent: Tensor): void {
+  /**
+   * Records labels and squared distances of every row to the nearest of `cent` [k, d], and into
+   * `extra` those to the second nearest or (allDistances) to every centroid.
+   */
+  assign(cent: Tensor, allDistances = false): void {
     this.prepare(cent);
     const k = cent.rows;
+    this.extra = sized(this.engine, this.extra, allDistances ? this.n * k : this.n, 'kmeans.extra');
     for (const ch of this.chunks) {
-      encodeKMeansAssign(this.engine, { rows: ch.count, row0: ch.start, d4: this.d4, k },
+      encodeKMeansAssign(this.engine, { rows: ch.count, row0: ch.start, d4: this.d4, k, allDistances },
         this.x4.rowSlice(ch.start, ch.count), this.centT!.slice(), this.cnorm!.slice(), this.xnorm.slice(), this.labels.slice(),
-        this.mind.slice(), this.engine.placeholder(), this.second.slice());
+        this.mind.slice(), this.engine.placeholder(), this.extra.slice());
     }
   }
 
@@ -90,32 +93,34 @@ export class KMeansData {
    * Nearest and second nearest of `cent` for the listed rows only (ascending row numbers), read
    * back: label, squared distance to the nearest and to the second nearest, in list order.
    */
-  async assignListed(cent: Tensor, rows: Uint32Array): Promise<{ labels: Uint32Array; mind: Float32Array; second: Float32Array }> {
+  async assignListed(cent: Tensor, rows: Uint32Array, allDistances = false): Promise<{ labels: Uint32Array; mind: Float32Array; extra: Float32Array }> {
     const m = rows.length;
-    if (m === 0) return { labels: new Uint32Array(0), mind: new Float32Array(0), second: new Float32Array(0) };
+    if (m === 0) return { labels: new Uint32Array(0), mind: new Float32Array(0), extra: new Float32Array(0) };
     this.prepare(cent);
     const k = cent.rows;
     if (!this.list) {
       this.list = {
         idx: this.engine.empty([this.n], 'u32', 'kmeans.list'), labels: this.engine.empty([this.n], 'u32', 'kmeans.listLabels'),
-        mind: this.engine.empty([this.n], 'f32', 'kmeans.listMind'), second: this.engine.empty([this.n], 'f32', 'kmeans.listSecond'),
+        mind: this.engine.empty([this.n], 'f32', 'kmeans.listMind'), extra: null,
       };
     }
     const L = this.list;
+    const per = allDistances ? k : 1;
+    L.extra = sized(this.engine, L.extra, this.n * per, 'kmeans.listExtra');
     L.idx.write(rows);
     let lo = 0;
     for (const ch of this.chunks) {
       let hi = lo;
       while (hi < m && rows[hi] < ch.start + ch.count) hi++;
-      encodeKMeansAssign(this.engine, { rows: hi - lo, row0: ch.start, d4: this.d4, k, list0: lo },
+      encodeKMeansAssign(this.engine, { rows: hi - lo, row0: ch.start, d4: this.d4, k, list0: lo, allDistances },
         this.x4.rowSlice(ch.start, ch.count), this.centT!.slice(), this.cnorm!.slice(), this.xnorm.slice(), L.labels.slice(),
-        L.mind.slice(), L.idx.slice(), L.second.slice());
+        L.mind.slice(), L.idx.slice(), L.extra.slice());
       lo = hi;
     }
     return {
       labels: (await L.labels.read(0, m)) as Uint32Array,
       mind: (await L.mind.read(0, m)) as Float32Array,
-      second: (await L.second.read(0, m)) as Float32Array,
+      extra: (await L.extra.read(0, m * per)) as Float32Array,
     };
   }
 
@@ -175,10 +180,17 @@ export class KMeansData {
     this.xnorm.dispose();
     this.labels.dispose();
     this.mind.dispose();
-    this.second.dispose();
-    if (this.list) for (const t of Object.values(this.list)) t.dispose();
+    this.extra?.dispose();
+    if (this.list) for (const t of Object.values(this.list)) t?.dispose();
     this.partial?.dispose();
     this.centT?.dispose();
     this.cnorm?.dispose();
   }
+}
+
+/** `t` if it holds exactly `size` values, else a new tensor of that size (disposing `t`). */
+function sized(engine: Engine, t: Tensor | null, size: number, label: string): Tensor {
+  if (t && t.size === size) return t;
+  t?.dispose();
+  return engine.empty([size], 'f32', label);
 }

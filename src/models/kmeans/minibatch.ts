@@ -1,27 +1,8 @@
 import type { Tensor } from '../../engine/tensor.js';
 import { encodeKMeansGatherRows } from '../../kernels/kmeans_gather_rows.js';
 import { sampleWithoutReplacement } from './random.js';
+import type { RunOptions, RunResult } from './run.js';
 import { KMeansData } from './steps.js';
-
-export interface KMeansProgress {
-  phase: 'init' | 'iterate' | 'done';
-  restart: number;
-  restarts: number;
-  iteration: number;
-  /** Squared centroid movement of the last iteration. */
-  shift: number;
-}
-
-export interface RunOptions {
-  restart: number;
-  restarts: number;
-  maxIter: number;
-  /** Absolute tolerance on Σ‖c_new − c_old‖². */
-  tolAbs: number;
-  onProgress?: (p: KMeansProgress) => void;
-}
-
-export interface RunResult { centroids: Tensor; iterations: number }
 
 function squaredShift(a: Float32Array, b: Float32Array): number {
   let s = 0;
