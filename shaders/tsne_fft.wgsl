@@ -21,19 +21,20 @@ fn cmul(a: vec2<f32>, b: vec2<f32>) -> vec2<f32> {
   return vec2<f32>(a.x * b.x - a.y * b.y, a.x * b.y + a.y * b.x);
 }
 
+// Longest line a private buffer holds.
+const LMAX: u32 = 512u;
+
 @compute @workgroup_size(WG, 1, 1)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let line = gid.x + gid.y * nwg.x * WG;
   if (line >= p.lines) { return; }
   let base = (line % p.e1) * p.s1 + (line / p.e1) * p.s2;
   let s = p.stride;
+  // The line goes through a private buffer: one gather per element in and out, while every
+  // butterfly index below is the same for all lanes (uniform), which SIMD CPUs do without gathers.
+  var buf: array<vec2<f32>, LMAX>;
   for (var t = 0u; t < p.l; t++) {
-    let r = reverseBits(t) >> (32u - p.logL);
-    if (r > t) {
-      let a = data[base + t * s];
-      data[base + t * s] = data[base + r * s];
-      data[base + r * s] = a;
-    }
+    buf[reverseBits(t) >> (32u - p.logL)] = data[base + t * s];
   }
   let half = p.l / 2u;
   let sign = select(1.0, -1.0, p.inverse != 0u);
@@ -46,10 +47,11 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
       let b = a + span;
       let tw = twiddle[j * step];
       let w = vec2<f32>(tw.x, sign * tw.y);
-      let xa = data[base + a * s];
-      let t = cmul(w, data[base + b * s]);
-      data[base + a * s] = xa + t;
-      data[base + b * s] = xa - t;
+      let xa = buf[a];
+      let t = cmul(w, buf[b]);
+      buf[a] = xa + t;
+      buf[b] = xa - t;
     }
   }
+  for (var t = 0u; t < p.l; t++) { data[base + t * s] = buf[t]; }
 }
