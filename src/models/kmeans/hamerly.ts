@@ -47,8 +47,9 @@ export async function lloydBounded(data: KMeansData, init: Tensor, run: RunOptio
     while (iteration < run.maxIter) {
       iteration++;
       let list: Uint32Array | null = null;
+      const gaps = centroidGaps(C, k, d);
       if (!full) {
-        list = bounds.rowsToCheck(labels, upper, delta, centroidGaps(C, k, d));
+        list = bounds.rowsToCheck(labels, upper, delta, gaps);
         if (list.length > FULL_ASSIGN_ABOVE * n) list = null;
       }
       // Rows that changed cluster: the CPU moves them between the float64 sums when there are few
@@ -64,8 +65,10 @@ export async function lloydBounded(data: KMeansData, init: Tensor, run: RunOptio
           upper[i] = Math.sqrt(mind[i]);
           bounds.reset(i, extra, i);
         }
+      } else if (bounds.perCentroid) {
+        await elkanStep(data, cent, list, labels, upper, bounds.perCentroid, gaps!, k, moved, from);
       } else {
-        const res = await data.assignListed(cent, list, bounds.perCentroid !== null);
+        const res = await data.assignListed(cent, list, false);
         for (let j = 0; j < list.length; j++) {
           const i = list[j];
           upper[i] = Math.sqrt(res.mind[j]);
@@ -173,6 +176,49 @@ export class LowerBounds {
       if (check) out.push(i);
     }
     return Uint32Array.from(out);
+  }
+}
+
+/**
+ * Elkan's step for the listed rows, in two batches of (row, centroid) distances on the GPU: first
+ * each row's own centroid, which tightens u; then, for the rows whose bounds still fail with the
+ * tight u, the centroids that fail them. A row moves to the nearest of those closer than u (ties
+ * to the lower index). Every computed distance becomes that pair's new lower bound.
+ */
+async function elkanStep(data: KMeansData, cent: Tensor, list: Uint32Array, labels: Uint32Array, upper: Float64Array,
+  lower: Float32Array, gaps: Float64Array | null, k: number, moved: number[], from: number[]): Promise<void> {
+  const own = await data.pairDistances(cent, list, list.map((i) => labels[i]));
+  const pr: number[] = [];
+  const pc: number[] = [];
+  for (let j = 0; j < list.length; j++) {
+    const i = list[j];
+    const a = labels[i];
+    const u = Math.sqrt(own[j]);
+    upper[i] = u * (1 + 1e-6);
+    lower[i * k + a] = u * (1 - 1e-6);
+    const test = u * (1 + SLACK) + 1e-12;
+    for (let c = 0; c < k; c++) {
+      if (c !== a && test > lower[i * k + c] && (gaps === null || test > gaps[a * k + c])) { pr.push(i); pc.push(c); }
+    }
+  }
+  const dist = await data.pairDistances(cent, Uint32Array.from(pr), Uint32Array.from(pc));
+  for (let q = 0; q < pr.length;) {
+    const i = pr[q];
+    const a = labels[i];
+    let best = upper[i] / (1 + 1e-6);
+    let bestc = a;
+    for (; q < pr.length && pr[q] === i; q++) {
+      const c = pc[q];
+      const dc = Math.sqrt(dist[q]);
+      lower[i * k + c] = dc * (1 - 1e-6);
+      if (dc < best || (dc === best && c < bestc)) { best = dc; bestc = c; }
+    }
+    if (bestc !== a) {
+      moved.push(i);
+      from.push(a);
+      labels[i] = bestc;
+      upper[i] = best * (1 + 1e-6);
+    }
   }
 }
 

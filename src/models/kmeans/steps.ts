@@ -4,6 +4,7 @@ import type { Tensor } from '../../engine/tensor.js';
 import { ASSIGN_MAX_D, encodeKMeansAssign } from '../../kernels/kmeans_assign.js';
 import { encodeKMeansFinalize } from '../../kernels/kmeans_finalize.js';
 import { encodeKMeansGatherRows } from '../../kernels/kmeans_gather_rows.js';
+import { encodeKMeansPairDists } from '../../kernels/kmeans_pair_dists.js';
 import { encodeKMeansPartialSums, partialBlockRows } from '../../kernels/kmeans_partial_sums.js';
 import { encodeKMeansPrepare, paddedK } from '../../kernels/kmeans_prepare.js';
 import { encodeReduce } from '../../kernels/reduce.js';
@@ -122,6 +123,37 @@ export class KMeansData {
       mind: (await L.mind.read(0, m)) as Float32Array,
       extra: (await L.extra.read(0, m * per)) as Float32Array,
     };
+  }
+
+  /**
+   * Squared distances of the pairs (rows[q], cents[q]) by differences, read back; rows ascending.
+   */
+  async pairDistances(cent: Tensor, rows: Uint32Array, cents: Uint32Array): Promise<Float32Array> {
+    const m = rows.length;
+    if (m === 0) return new Float32Array(0);
+    const { engine } = this;
+    const k = cent.rows;
+    let padded = cent;
+    if (this.d4 !== this.d) {
+      padded = engine.empty([k, this.d4], 'f32', 'kmeans.centPadded');
+      encodeKMeansGatherRows(engine, { count: k, dOut: this.d4, d: this.d, row0: 0, rows: k, direct: true }, engine.placeholder(),
+        cent.slice(), padded.slice());
+    }
+    const rowsT = engine.tensor(rows, [m], { label: 'kmeans.pairRows' });
+    const centsT = engine.tensor(cents, [m], { label: 'kmeans.pairCentroids' });
+    const out = engine.empty([m], 'f32', 'kmeans.pairDistances');
+    let lo = 0;
+    for (const ch of this.chunks) {
+      let hi = lo;
+      while (hi < m && rows[hi] < ch.start + ch.count) hi++;
+      encodeKMeansPairDists(engine, { count: hi - lo, d4: this.d4, row0: ch.start, list0: lo }, this.x4.rowSlice(ch.start, ch.count),
+        padded.slice(), rowsT.slice(), centsT.slice(), out.slice());
+      lo = hi;
+    }
+    const result = (await out.read()) as Float32Array;
+    for (const t of [rowsT, centsT, out]) t.dispose();
+    if (padded !== cent) padded.dispose();
+    return result;
   }
 
   /** Transposed, padded centroids and their norms for the assignment kernel. */
