@@ -14,8 +14,9 @@ export interface PcaOptions {
   seed?: number;
   /**
    * 'covariance' (default): subspace iteration on the covariance until the Ritz residuals
-   * converge. 'randomized': a fixed few power iterations from a random block (Halko, Martinsson &
-   * Tropp 2011, Algorithm 4.4 on the covariance), faster and slightly less accurate.
+   * converge. 'randomized': a fixed 7 power iterations from a random block of k + max(10, k)
+   * columns (Halko, Martinsson & Tropp 2011, Algorithm 4.4 applied to the covariance): a bounded
+   * cost, with the trailing components less accurate when their eigenvalues are close.
    */
   method?: 'covariance' | 'randomized';
   /** Called after each iteration with (iteration, maximum iterations). */
