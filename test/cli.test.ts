@@ -11,6 +11,8 @@ import { Autoencoder } from '../src/models/autoencoder/index.js';
 import { blobs, runCli, tempDir, writeFormats } from './cli-helpers.js';
 import { expectClose, getEngine } from './helpers.js';
 
+// Created at collection time, so that its disposal hook is registered outside any test.
+void getEngine();
 const dir = tempDir();
 const at = (name: string) => join(dir, name);
 // 3 well-separated blobs of 40 rows in 12 dims, saved in every input format.

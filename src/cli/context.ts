@@ -13,6 +13,12 @@ export class InterruptedError extends LatentGpuError {
   constructor() { super('interrupted.'); }
 }
 
+/** What a run gets from outside: the Ctrl-C signal and, in tests, an engine to share between runs. */
+export interface CliEnv {
+  signal: AbortSignal;
+  engine?: () => Promise<Engine>;
+}
+
 /** Options every data command accepts. */
 export interface CommonOptions {
   output?: string;
@@ -95,11 +101,16 @@ export class RunContext {
   readonly reporter: Reporter;
   readonly summary: Record<string, unknown> = {};
   private engine_?: Engine;
+  private ownsEngine = false;
   private readonly disposers: (() => void)[] = [];
 
-  constructor(readonly command: string, readonly opts: Partial<CommonOptions>, readonly signal: AbortSignal) {
+  constructor(readonly command: string, readonly opts: Partial<CommonOptions>, readonly env: CliEnv) {
     this.reporter = new Reporter({ quiet: opts.quiet, json: opts.json });
     this.summary.command = command;
+  }
+
+  get signal(): AbortSignal {
+    return this.env.signal;
   }
 
   /** Throws InterruptedError once Ctrl-C was pressed. */
@@ -109,7 +120,8 @@ export class RunContext {
 
   async engine(): Promise<Engine> {
     if (!this.engine_) {
-      this.engine_ = await this.reporter.stage('adapter', () => createEngine({
+      this.ownsEngine = !this.env.engine;
+      this.engine_ = await this.reporter.stage('adapter', () => this.env.engine?.() ?? createEngine({
         adapter: this.opts.adapter ? parseAdapterChoice(this.opts.adapter) : undefined,
         onWarning: (m) => this.reporter.note(m),
       }));
@@ -154,7 +166,7 @@ export class RunContext {
   dispose(): void {
     for (const d of this.disposers.reverse()) { try { d(); } catch { /* already gone */ } }
     this.disposers.length = 0;
-    this.engine_?.dispose();
+    if (this.ownsEngine) this.engine_?.dispose();
     this.engine_ = undefined;
   }
 }

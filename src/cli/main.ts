@@ -7,6 +7,6 @@ process.on('SIGINT', () => {
   if (interrupt.signal.aborted) { removePendingTemps(); process.exit(130); }
   interrupt.abort();
 });
-const code = await main(process.argv, interrupt.signal);
+const code = await main(process.argv, { signal: interrupt.signal });
 // Exit explicitly: Dawn's teardown at a natural exit can abort the process after the work is done.
 process.exit(code);

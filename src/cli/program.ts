@@ -9,10 +9,10 @@ import { registerAnomalies } from './commands/anomalies.js';
 import { registerTsne } from './commands/tsne.js';
 import { registerPca } from './commands/pca.js';
 import { registerAutoencoders } from './commands/autoencoder.js';
-import { InterruptedError } from './context.js';
+import { InterruptedError, type CliEnv } from './context.js';
 
 /** Builds the `latentgpu` program; each command registers itself from src/cli/commands/. */
-export function buildProgram(signal: AbortSignal = new AbortController().signal): Command {
+export function buildProgram(env: CliEnv = { signal: new AbortController().signal }): Command {
   const program = new Command('latentgpu')
     .description('High-dimensional data to low-dimensional latent spaces on the GPU (WebGPU).')
     .version('0.1.0')
@@ -23,24 +23,26 @@ export function buildProgram(signal: AbortSignal = new AbortController().signal)
       '  latentgpu knn fm.npy --k 10 --query 0,42\n' +
       '  latentgpu cluster fm.npy --k auto --labels fm-labels.txt\n' +
       '  latentgpu <command> --help');
-  registerInfo(program);
-  registerPca(program, signal);
-  registerAutoencoders(program, signal);
-  registerTsne(program, signal);
-  registerKnn(program, signal);
-  registerAnomalies(program, signal);
-  registerCluster(program, signal);
-  registerBench(program, signal);
+  registerInfo(program, env);
+  registerPca(program, env);
+  registerAutoencoders(program, env);
+  registerTsne(program, env);
+  registerKnn(program, env);
+  registerAnomalies(program, env);
+  registerCluster(program, env);
+  registerBench(program, env);
   return program;
 }
 
 /**
  * Runs the CLI and returns the exit code: 0 on success, 1 for a user mistake (one sentence on stderr,
- * no stack trace), 130 when interrupted, 70 for an internal error. `argv` is Node-style (two leading entries).
+ * no stack trace), 130 when interrupted, 70 for an internal error. `argv` is Node-style (two leading entries);
+ * `env.engine` lends an engine to every command (tests), which then do not dispose it.
  */
-export async function main(argv = process.argv, signal: AbortSignal = new AbortController().signal): Promise<number> {
+export async function main(argv = process.argv, env: Partial<CliEnv> = {}): Promise<number> {
+  const signal = env.signal ?? new AbortController().signal;
   try {
-    await buildProgram(signal).parseAsync(argv);
+    await buildProgram({ ...env, signal }).parseAsync(argv);
     return 0;
   } catch (e) {
     removePendingTemps();

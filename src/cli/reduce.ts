@@ -1,6 +1,6 @@
 import type { Tensor } from '../engine/tensor.js';
 import type { Dataset } from '../io/dataset.js';
-import { RunContext, type CommonOptions } from './context.js';
+import { RunContext, type CliEnv, type CommonOptions } from './context.js';
 import { checkOutputs, emitPlot, emitTable, labelColumn, openExplorer } from './output.js';
 import { embeddingMetrics } from './stages.js';
 
@@ -10,9 +10,9 @@ const METRIC_NAMES: Record<string, string> = { knn_accuracy_10: '10-NN accuracy'
  * The shape every reducing command shares: check outputs, load, upload, reduce (`compute`), read the
  * embedding back once, then write -o, --plot, metrics and the summary.
  */
-export async function runReduce(command: string, input: string, opts: CommonOptions, signal: AbortSignal,
+export async function runReduce(command: string, input: string, opts: CommonOptions, env: CliEnv,
   compute: (ctx: RunContext, x: Tensor, ds: Dataset) => Promise<Tensor>): Promise<void> {
-  const ctx = new RunContext(command, opts, signal);
+  const ctx = new RunContext(command, opts, env);
   try {
     checkOutputs(ctx);
     const ds = await ctx.load(input);

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InvalidInputError, LatentGpuError } from '../../engine/errors.js';
 import { Autoencoder, VariationalAutoencoder } from '../../models/autoencoder/index.js';
-import { addCommonOptions, parseIntList, parseIntOption, RunContext, type CommonOptions } from '../context.js';
+import { addCommonOptions, parseIntList, parseIntOption, RunContext, type CommonOptions, type CliEnv } from '../context.js';
 import { checkOutputs, emitTable } from '../output.js';
 import { trainAutoencoder } from '../stages.js';
 import type { Engine } from '../../engine/engine.js';
@@ -24,7 +24,7 @@ export async function loadModel(engine: Engine, path: string): Promise<Autoencod
   }
 }
 
-export function registerAnomalies(program: Command, signal: AbortSignal): void {
+export function registerAnomalies(program: Command, env: CliEnv): void {
   const cmd = program.command('anomalies')
     .description('Rank rows by autoencoder reconstruction error: the rows the model finds least typical come first.')
     .argument('<input>', 'a .npy, .csv, .tsv or IDX file, or fashion-mnist')
@@ -40,7 +40,7 @@ export function registerAnomalies(program: Command, signal: AbortSignal): void {
       '\nExamples:\n  latentgpu ae fashion-mnist --layers 256,32 --epochs 10 --save-model ae.safetensors -o codes.npy\n' +
       '  latentgpu anomalies fashion-mnist --split test --model ae.safetensors --top 20')
     .action(async (input: string, opts: AnomaliesCliOptions) => {
-      const ctx = new RunContext('anomalies', opts, signal);
+      const ctx = new RunContext('anomalies', opts, env);
       try {
         checkOutputs(ctx);
         const ds = await ctx.load(input);

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { addCommonOptions, parseIntList, parseIntOption, type CommonOptions } from '../context.js';
+import { addCommonOptions, parseIntList, parseIntOption, type CommonOptions, type CliEnv } from '../context.js';
 import { runReduce } from '../reduce.js';
 import { trainAutoencoder } from '../stages.js';
 
@@ -14,7 +14,7 @@ export function encoderLayers(opts: { dims?: number; layers?: number[] }, inputW
   return [Math.max(latent, Math.min(256, inputWidth)), latent];
 }
 
-function register(program: Command, signal: AbortSignal, name: 'ae' | 'vae'): void {
+function register(program: Command, env: CliEnv, name: 'ae' | 'vae'): void {
   const variational = name === 'vae';
   const cmd = program.command(name)
     .description(variational
@@ -34,7 +34,7 @@ function register(program: Command, signal: AbortSignal, name: 'ae' | 'vae'): vo
   addCommonOptions(cmd)
     .addHelpText('after', `\nExamples:\n  latentgpu ${name} fashion-mnist --limit 10000 --layers 256,2 --epochs 20 --plot ${name}.png\n` +
       `  latentgpu ${name} data.npy --layers 256,64 -o codes.npy --save-model ${name}.safetensors`)
-    .action((input: string, opts: AeCliOptions) => runReduce(name, input, opts, signal, async (ctx, x, ds) => {
+    .action((input: string, opts: AeCliOptions) => runReduce(name, input, opts, env, async (ctx, x, ds) => {
       const model = await trainAutoencoder(ctx, x, ds.x, {
         variational, layers: encoderLayers(opts, ds.d), epochs: opts.epochs, batchSize: opts.batchSize, seed: opts.seed,
         loss: opts.loss, saveModel: opts.saveModel, force: opts.force,
@@ -43,7 +43,7 @@ function register(program: Command, signal: AbortSignal, name: 'ae' | 'vae'): vo
     }));
 }
 
-export function registerAutoencoders(program: Command, signal: AbortSignal): void {
-  register(program, signal, 'ae');
-  register(program, signal, 'vae');
+export function registerAutoencoders(program: Command, env: CliEnv): void {
+  register(program, env, 'ae');
+  register(program, env, 'vae');
 }

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { InvalidInputError } from '../../engine/errors.js';
-import { InterruptedError } from '../context.js';
+import { InterruptedError, type CliEnv } from '../context.js';
 
 /** The project folder (holding scripts/bench.mjs), found upwards from this module (src/ or dist/). */
 export function projectRoot(from = dirname(fileURLToPath(import.meta.url))): string {
@@ -20,7 +20,7 @@ export function availableBenchmarks(root = projectRoot()): string[] {
   return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3)).sort() : [];
 }
 
-export function registerBench(program: Command, signal: AbortSignal): void {
+export function registerBench(program: Command, env: CliEnv): void {
   program.command('bench')
     .description('Run the benchmarks of bench/ (each against a peer measured in the same run; results in bench/results/).')
     .argument('[name]', 'matmul | autoencoder | tsne | kmeans | … | all', 'all')
@@ -33,7 +33,7 @@ export function registerBench(program: Command, signal: AbortSignal): void {
         throw new InvalidInputError(`unknown benchmark "${name}": expected one of ${[...names, 'all'].join(', ')}.`);
       }
       const code = await new Promise<number>((resolve, reject) => {
-        const child = spawn(process.execPath, [join(root, 'scripts', 'bench.mjs'), name, ...args], { cwd: root, stdio: 'inherit', signal });
+        const child = spawn(process.execPath, [join(root, 'scripts', 'bench.mjs'), name, ...args], { cwd: root, stdio: 'inherit', signal: env.signal });
         child.on('error', (e) => (e.name === 'AbortError' ? reject(new InterruptedError()) : reject(e)));
         child.on('exit', (c, sig) => resolve(c ?? (sig ? 128 + 2 : 1)));
       });

@@ -4,7 +4,7 @@ import { adjustedRandIndex, normalizedMutualInfo } from '../../metrics/clusterin
 import { bestKBySilhouette, KMeans, scanK } from '../../models/kmeans/index.js';
 import { renderScatter } from '../../io/plot.js';
 import { writeAtomic } from '../../io/write.js';
-import { addCommonOptions, parseIntOption, RunContext, type CommonOptions } from '../context.js';
+import { addCommonOptions, parseIntOption, RunContext, type CommonOptions, type CliEnv } from '../context.js';
 import { checkOutputs, emitTable, labelColumn } from '../output.js';
 import { round } from '../progress.js';
 import { parseVia, pcaStage, viaStage, type ViaSpec } from '../stages.js';
@@ -26,7 +26,7 @@ export function clusterNames(clusters: ArrayLike<number>, k: number, labels?: Ar
   });
 }
 
-export function registerCluster(program: Command, signal: AbortSignal): void {
+export function registerCluster(program: Command, env: CliEnv): void {
   const cmd = program.command('cluster')
     .description('k-means on the GPU: group rows into k clusters (or pick k by silhouette with --k auto).')
     .argument('<input>', 'a .npy, .csv, .tsv or IDX file, or fashion-mnist (an embedding written by latentgpu works too)')
@@ -50,7 +50,7 @@ export function registerCluster(program: Command, signal: AbortSignal): void {
       '\nExamples:\n  latentgpu cluster fashion-mnist --limit 10000 --k 10 --via pca:50 -o clusters.csv\n' +
       '  latentgpu cluster fm.npy --k auto --k-range 2..15 --plot clusters.png')
     .action(async (input: string, opts: ClusterCliOptions) => {
-      const ctx = new RunContext('cluster', opts, signal);
+      const ctx = new RunContext('cluster', opts, env);
       try {
         checkOutputs(ctx);
         const ds = await ctx.load(input);

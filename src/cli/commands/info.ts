@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { CliEnv } from '../context.js';
 import { createEngine } from '../../index.js';
 import { parseAdapterChoice } from '../../gpu/types.js';
 
@@ -11,14 +12,14 @@ const SHOWN_LIMITS = [
 /** stdout, written directly so that tests running main() in-process can capture it. */
 const say = (line: string) => process.stdout.write(line + '\n');
 
-export function registerInfo(program: Command): void {
+export function registerInfo(program: Command, env: CliEnv): void {
   program.command('info')
     .description('Show the WebGPU adapter latentgpu picks, its limits and the fallbacks tried.')
     .option('--adapter <kind>', 'auto | hardware | llvmpipe | swiftshader (env LATENTGPU_ADAPTER)')
     .option('--json', 'machine-readable output')
     .addHelpText('after', '\nExample:\n  latentgpu info --adapter llvmpipe')
     .action(async (opts: { adapter?: string; json?: boolean }) => {
-      const engine = await createEngine({ adapter: opts.adapter ? parseAdapterChoice(opts.adapter) : undefined, onWarning: () => {} });
+      const engine = await (env.engine?.() ?? createEngine({ adapter: opts.adapter ? parseAdapterChoice(opts.adapter) : undefined, onWarning: () => {} }));
       try {
         const limits = Object.fromEntries(SHOWN_LIMITS.map((k) => [k, engine.limits[k]]));
         const features = [...engine.device.features].sort();
@@ -35,7 +36,7 @@ export function registerInfo(program: Command): void {
         for (const [k, v] of Object.entries(limits)) say(`  ${k.padEnd(36)} ${v}`);
         say(`features     ${features.join(', ') || '(none)'}`);
       } finally {
-        engine.dispose();
+        if (!env.engine) engine.dispose();
       }
     });
 }

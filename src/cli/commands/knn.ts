@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import { InvalidInputError } from '../../engine/errors.js';
 import { loadDataset, type Dataset } from '../../io/dataset.js';
 import { disposeKnnGraph, knnGraph, knnQuery } from '../../models/knn/index.js';
-import { addCommonOptions, parseIntOption, RunContext, type CommonOptions } from '../context.js';
+import { addCommonOptions, parseIntOption, RunContext, type CommonOptions, type CliEnv } from '../context.js';
 import { checkOutputs, emitTable } from '../output.js';
 
 interface KnnOptions extends CommonOptions { k: number; query?: string; method: 'exact' | 'approx' | 'auto' }
@@ -38,7 +38,7 @@ export function neighbourVoteAccuracy(indices: Uint32Array, k: number, labels: A
   return right / Math.max(1, rows.length);
 }
 
-export function registerKnn(program: Command, signal: AbortSignal): void {
+export function registerKnn(program: Command, env: CliEnv): void {
   const cmd = program.command('knn')
     .description('Nearest neighbours of every row (or of some rows / query vectors): similar items, recommendations.')
     .argument('<input>', 'a .npy, .csv, .tsv or IDX file, or fashion-mnist (an embedding written by latentgpu works too)')
@@ -49,7 +49,7 @@ export function registerKnn(program: Command, signal: AbortSignal): void {
     .addHelpText('after', '\nOutput: one line per (query, rank) with the neighbour and its Euclidean distance (.npy: the [queries, k] indices).\n' +
       '\nExamples:\n  latentgpu knn fashion-mnist --limit 5000 --k 10 --query 0,1,2\n  latentgpu knn fm.npy --k 5 -o neighbours.csv')
     .action(async (input: string, opts: KnnOptions) => {
-      const ctx = new RunContext('knn', opts, signal);
+      const ctx = new RunContext('knn', opts, env);
       try {
         checkOutputs(ctx);
         const ds = await ctx.load(input);

@@ -2,7 +2,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { disposeKnnGraph, knnGraph } from '../../models/knn/index.js';
 import { TSNE } from '../../models/tsne/index.js';
 import { checkPerplexity, neighboursFor } from '../../models/tsne/affinities.js';
-import { addCommonOptions, parseFloatOption, parseIntOption, type CommonOptions } from '../context.js';
+import { addCommonOptions, parseFloatOption, parseIntOption, type CommonOptions, type CliEnv } from '../context.js';
 import { runReduce } from '../reduce.js';
 import { parseVia, viaStage, type ViaSpec } from '../stages.js';
 
@@ -14,7 +14,7 @@ interface TsneCliOptions extends CommonOptions {
 /** Like openTSNE and scikit-learn's examples: inputs wider than 50 columns go through PCA to 50 first. */
 export const DEFAULT_VIA_ABOVE = 50;
 
-export function registerTsne(program: Command, signal: AbortSignal): void {
+export function registerTsne(program: Command, env: CliEnv): void {
   const cmd = program.command('tsne')
     .description('t-SNE on the GPU: a 2-D or 3-D map where similar rows land close together.')
     .argument('<input>', 'a .npy, .csv, .tsv or IDX file, or fashion-mnist')
@@ -34,7 +34,7 @@ export function registerTsne(program: Command, signal: AbortSignal): void {
     .addHelpText('after', '\nExamples:\n  latentgpu tsne fashion-mnist --limit 10000 --dims 2 -o fm.npy --plot fm.png\n' +
       '  latentgpu tsne data.csv --labels label --perplexity 15 --via none -o map.csv\n' +
       '  latentgpu tsne fashion-mnist --split test --dims 3 --format projector -o fm-projector')
-    .action((input: string, opts: TsneCliOptions) => runReduce('tsne', input, opts, signal, async (ctx, x, ds) => {
+    .action((input: string, opts: TsneCliOptions) => runReduce('tsne', input, opts, env, async (ctx, x, ds) => {
       // Fail on the perplexity before spending time on PCA or an autoencoder.
       checkPerplexity(ds.n, opts.perplexity);
       const via = opts.via === 'none' ? undefined : opts.via ?? (ds.d > DEFAULT_VIA_ABOVE ? { method: 'pca' as const, dims: DEFAULT_VIA_ABOVE } : undefined);
@@ -48,7 +48,7 @@ export function registerTsne(program: Command, signal: AbortSignal): void {
         ctx.checkAbort();
         const emb = await ctx.reporter.stage('tsne', (p) => new TSNE(engine, {
           dims: opts.dims, perplexity: opts.perplexity, iterations: opts.iterations, seed: opts.seed, repulsion: opts.repulsion,
-          knn: graph, signal, progressEvery: 10, klEvery: opts.json ? 50 : 0,
+          knn: graph, signal: env.signal, progressEvery: 10, klEvery: opts.json ? 50 : 0,
           onProgress: (e) => p.update(e.iteration, e.iterations, e.kl === undefined ? {} : { kl: Number(e.kl.toFixed(4)) }),
         }).fit(z));
         ctx.summary.tsne = { perplexity: opts.perplexity, iterations: opts.iterations, via: via ? `${via.method}:${via.dims}` : 'none' };
