@@ -62,9 +62,15 @@ export function registerCluster(program: Command, env: CliEnv): void {
         if (opts.k === 'auto') {
           const ks = Array.from({ length: opts.kRange[1] - opts.kRange[0] + 1 }, (_, i) => opts.kRange[0] + i).filter((v) => v < ds.n);
           if (!ks.length) throw new InvalidInputError(`--k auto: ${ds.name} has ${ds.n} rows, too few for k in ${opts.kRange.join('..')}.`);
-          const scan = await ctx.reporter.stage('scan', (p) => {
-            p.update(0, ks.length);
-            return scanK(engine, z, ks, { restarts: opts.restarts, maxIter: opts.maxIter, seed: opts.seed });
+          // One k at a time, for progress and Ctrl-C between fits.
+          const scan = await ctx.reporter.stage('scan', async (p) => {
+            const rows = [];
+            for (const [i, kk] of ks.entries()) {
+              rows.push(...await scanK(engine, z, [kk], { restarts: opts.restarts, maxIter: opts.maxIter, seed: opts.seed }));
+              p.update(i + 1, ks.length);
+              ctx.checkAbort();
+            }
+            return rows;
           });
           k = bestKBySilhouette(scan);
           ctx.summary.scan = scan.map((r) => ({ k: r.k, inertia: r.inertia, silhouette: round(r.silhouette, 4) }));
