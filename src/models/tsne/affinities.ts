@@ -3,6 +3,7 @@ import { InvalidInputError, ShapeError } from '../../engine/errors.js';
 import type { Tensor } from '../../engine/tensor.js';
 import { encodeTsnePerplexity } from '../../kernels/tsne_perplexity.js';
 import type { KnnGraph } from '../knn/index.js';
+import { csrToSell, disposeSell, type SellTensors } from './sell.js';
 
 /** A sparse affinity matrix in CSR form on the GPU (column indices need not be sorted within a row). */
 export interface SparseAffinities {
@@ -14,12 +15,15 @@ export interface SparseAffinities {
   val: Tensor<'f32'>;
   nnz: number;
   maxDegree: number;
+  /** The same matrix in the layout the attractive-force kernel reads. */
+  sell: SellTensors;
 }
 
 export function disposeAffinities(p: SparseAffinities): void {
   p.rowPtr.dispose();
   p.colIdx.dispose();
   p.val.dispose();
+  disposeSell(p.sell);
 }
 
 /** Neighbours per point used for a perplexity: 3·perplexity, as in van der Maaten 2014 (BH-SNE). */
@@ -122,6 +126,7 @@ export async function jointAffinities(engine: Engine, graph: KnnGraph, perplexit
   }
   return {
     n, nCols: n, nnz, maxDegree,
+    sell: csrToSell(engine, n, rowPtr, outCols, outVals),
     rowPtr: engine.tensor(rowPtr, [n + 1], { label: 'tsne.P.rowPtr' }) as Tensor<'u32'>,
     colIdx: engine.tensor(outCols.subarray(0, Math.max(nnz, 1)), [Math.max(nnz, 1)], { label: 'tsne.P.colIdx' }) as Tensor<'u32'>,
     val: engine.tensor(outVals.subarray(0, Math.max(nnz, 1)), [Math.max(nnz, 1)], { label: 'tsne.P.val' }) as Tensor<'f32'>,
@@ -137,7 +142,7 @@ export async function queryAffinities(engine: Engine, graph: KnnGraph, nReferenc
   const { n, k } = graph;
   const { pcond, beta } = conditionalAffinities(engine, graph, perplexity);
   beta.dispose();
-  const pc = await pcond.read();
+  const [pc, idx] = await Promise.all([pcond.read(), graph.indices.read()]);
   const bad = nonFiniteRows(pc, k);
   if (bad.length) {
     pcond.dispose();
@@ -147,6 +152,7 @@ export async function queryAffinities(engine: Engine, graph: KnnGraph, nReferenc
   for (let i = 0; i <= n; i++) rowPtr[i] = i * k;
   return {
     n, nCols: nReference, nnz: n * k, maxDegree: k,
+    sell: csrToSell(engine, n, rowPtr, idx, pc),
     rowPtr: engine.tensor(rowPtr, [n + 1], { label: 'tsne.Pnew.rowPtr' }) as Tensor<'u32'>,
     colIdx: graph.indices,
     val: pcond as Tensor<'f32'>,

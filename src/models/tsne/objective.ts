@@ -4,6 +4,7 @@ import { encodeReduce } from '../../kernels/reduce.js';
 import { encodeTsneAttractive } from '../../kernels/tsne_attractive.js';
 import type { SparseAffinities } from './affinities.js';
 import type { Repulsion } from './repulsion.js';
+import { sellSlices } from './sell.js';
 
 /**
  * The t-SNE objective KL(P‖Q) and its gradient pieces, with Q_ij = K_ij / Z, K = 1/(1+d²):
@@ -38,9 +39,7 @@ export class Objective {
    */
   encode(y: Tensor, cols: Tensor, withKl: boolean, repulsionDone = false): void {
     const { engine, p } = this;
-    encodeTsneAttractive(engine, { n: p.n, dims: this.dims },
-      { rowPtr: p.rowPtr.slice(), colIdx: p.colIdx.slice(), val: p.val.slice(), maxDegree: p.maxDegree },
-      y.slice(), cols.slice(), this.attr.slice(), withKl ? this.klRow.slice() : undefined);
+    encodeTsneAttractive(engine, { dims: this.dims }, sellSlices(p.sell), y.slice(), cols.slice(), this.attr.slice(), withKl ? this.klRow.slice() : undefined);
     if (!repulsionDone) this.repulsion.encode({ rows: y, cols, self: y === cols, rep: this.rep, z: this.z });
     if (!this.perRowZ) encodeReduce(engine, { R: p.n, C: 1, axis: 0, op: 'sum' }, this.z.slice(), this.zSum.slice());
     if (withKl) encodeReduce(engine, { R: p.n, C: 1, axis: 0, op: 'sum' }, this.klRow.slice(), this.klSum.slice());

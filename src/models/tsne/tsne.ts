@@ -4,6 +4,7 @@ import type { Tensor } from '../../engine/tensor.js';
 import { knnGraph, knnQuery, type KnnGraph } from '../knn/index.js';
 import { checkPerplexity, disposeAffinities, jointAffinities, neighboursFor, queryAffinities, type SparseAffinities } from './affinities.js';
 import { pcaInit, randomInit } from './initialization.js';
+import { disposeSell } from './sell.js';
 import { Objective } from './objective.js';
 import { autoLearningRate, GradientDescentState, type Schedule } from './optimizer.js';
 import { ExactRepulsion, FieldRepulsion, type FieldOptions, type Repulsion } from './repulsion.js';
@@ -244,6 +245,7 @@ export class TSNE {
       repulsion.dispose();
       p.rowPtr.dispose();
       p.val.dispose();
+      disposeSell(p.sell);
       if (!o.knn) { graph.indices.dispose(); graph.distances.dispose(); }
     }
   }
