@@ -22,6 +22,19 @@ async function loadDawn(): Promise<DawnModule> {
   return dawn;
 }
 
+/**
+ * One Dawn instance per backend for the life of the process. Creating and dropping instances
+ * (one per engine) let Dawn's teardown race its own threads: seen here as aborts at exit and
+ * hangs when several engines were made in one process.
+ */
+const instances = new Map<string, GPU>();
+function instance(create: DawnModule['create'], flags: string[]): GPU {
+  const key = flags.join(' ');
+  let gpu = instances.get(key);
+  if (!gpu) instances.set(key, (gpu = create(flags)));
+  return gpu;
+}
+
 interface Candidate {
   kind: Exclude<AdapterKind, 'browser'>;
   flags: string[];
@@ -83,15 +96,14 @@ export async function requestNodeGpu(request: GpuRequest = {}): Promise<GpuConte
   for (const c of candidates) {
     const skip = c.prepare();
     if (skip) { tried.push({ kind: c.kind, ok: false, reason: skip }); continue; }
-    let gpu: GPU | undefined = create(c.flags);
+    const gpu = instance(create, c.flags);
     try {
       const adapter = await gpu.requestAdapter({ featureLevel: c.featureLevel, powerPreference: 'high-performance' } as GPURequestAdapterOptions);
-      if (!adapter) { tried.push({ kind: c.kind, ok: false, reason: 'no adapter offered' }); gpu = undefined; continue; }
+      if (!adapter) { tried.push({ kind: c.kind, ok: false, reason: 'no adapter offered' }); continue; }
       const description = describeAdapter(adapter);
       const soft = isSoftwareName(description) ?? ((adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter ? 'swiftshader' : undefined);
       if (c.kind === 'hardware' && soft) {
         tried.push({ kind: c.kind, ok: false, reason: `only a software adapter (${description})` });
-        gpu = undefined;
         continue;
       }
       const device = await adapter.requestDevice({
@@ -105,14 +117,12 @@ export async function requestNodeGpu(request: GpuRequest = {}): Promise<GpuConte
         request.onWarning?.(`latentgpu: no hardware GPU found; using the software adapter ${c.kind} (${description}). ` +
           'Expect CPU speed.');
       }
-      let held: GPU | undefined = gpu;
       return {
         device, kind: c.kind, description, isSoftware, featureLevel: c.featureLevel, tried,
-        release: () => { device.destroy(); held = undefined; void held; },
+        release: () => device.destroy(),
       };
     } catch (e) {
       tried.push({ kind: c.kind, ok: false, reason: (e as Error).message.split('\n')[0] });
-      gpu = undefined;
     }
   }
   const lines = tried.map((t) => `  ${t.kind}: ${t.reason}`).join('\n');
