@@ -173,6 +173,29 @@ describe('KMeans.fit', () => {
     xt.dispose();
   });
 
+  it('gives the same clustering when x is split into row chunks (data larger than one binding)', async () => {
+    const engine = await getEngine();
+    // The same engine seen through a 64 KiB binding limit: 2000 rows of 30 values take 4 chunks.
+    const small = Object.create(engine, {
+      limits: { value: new Proxy(engine.limits, { get: (t, key) => (key === 'maxStorageBufferBindingSize' ? 64 * 1024 : Reflect.get(t, key)) }) },
+    }) as Engine;
+    const { x } = blobs(2000, 30, 5, rng(8), gaussian, 4);
+    // One engine at a time: each keeps its own command encoder.
+    const xs = small.tensor(x, [2000, 30]);
+    const chunked = await KMeans.fit(small, xs, { k: 5, seed: 2, restarts: 1 });
+    const chunkedLabels = Array.from(await chunked.labels.read());
+    const chunkedInertia = chunked.inertia;
+    chunked.dispose();
+    xs.dispose();
+    await small.sync();
+    const xt = engine.tensor(x, [2000, 30]);
+    const whole = await KMeans.fit(engine, xt, { k: 5, seed: 2, restarts: 1 });
+    expect(chunkedLabels).toEqual(Array.from(await whole.labels.read()));
+    expect(Math.abs(chunkedInertia - whole.inertia)).toBeLessThan(1e-5 * whole.inertia);
+    whole.dispose();
+    xt.dispose();
+  });
+
   it('rejects bad input with clear errors', async () => {
     const engine = await getEngine();
     const xt = engine.tensor(randomArray(20, 1), [10, 2]);

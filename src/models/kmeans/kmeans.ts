@@ -143,19 +143,21 @@ function checkOptions(x: Tensor, opts: KMeansOptions): CheckedOptions {
   return { k, restarts, maxIter, tol, seed: opts.seed ?? 0, init: opts.init ?? 'k-means++', miniBatch: Math.min(miniBatch, n) };
 }
 
-/** Mean over features of the population variance of x; throws naming rows when x is not finite. */
+/**
+ * Mean over features of the population variance of x, from one column-sum pass and the row norms
+ * the data already holds: Σ_j var_j = mean ‖x_i‖² − ‖mean x‖². Throws naming rows when x is not finite.
+ */
 async function meanVariance(engine: Engine, data: KMeansData): Promise<number> {
   const sumT = reduce(engine, data.x, 'sum', 0);
-  const sqT = reduce(engine, data.x, 'sumsq', 0);
-  const [sum, sq] = [await sumT.read(), await sqT.read()];
+  const sum = await sumT.read();
   sumT.dispose();
-  sqT.dispose();
-  let v = 0;
-  for (let j = 0; j < data.d; j++) {
-    const mean = sum[j] / data.n;
-    v += Math.max(0, sq[j] / data.n - mean * mean);
-  }
+  const norms = await data.xnorm.read();
+  let sq = 0;
+  for (let i = 0; i < norms.length; i++) sq += norms[i];
+  let meanSq = 0;
+  for (let j = 0; j < data.d; j++) meanSq += (sum[j] / data.n) ** 2;
+  const v = sq / data.n - meanSq;
   if (!Number.isFinite(v)) await data.assertFinite('KMeans.fit');
   if (!Number.isFinite(v)) throw new InvalidInputError('KMeans.fit: x has values too large to square in f32; scale it down.');
-  return v / data.d;
+  return Math.max(0, v) / data.d;
 }

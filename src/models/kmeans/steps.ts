@@ -56,8 +56,8 @@ export class KMeansData {
       encodeReduce(engine, { R: ch.count, C: this.d, axis: 1, op: 'sumsq' }, xs,
         { buffer: this.xnorm.buffer, offset: ch.start * 4, size: ch.count * 4 });
       if (this.x4 !== x) {
-        encodeKMeansGatherRows(engine, { count: this.n, dOut: this.d4, d: this.d, row0: ch.start, rows: ch.count, direct: true },
-          engine.placeholder(), xs, this.x4.slice());
+        encodeKMeansGatherRows(engine, { count: ch.count, dOut: this.d4, d: this.d, row0: 0, rows: ch.count, direct: true },
+          engine.placeholder(), xs, this.x4.rowSlice(ch.start, ch.count));
       }
     }
     this.labels = engine.empty([this.n], 'u32', 'kmeans.labels');
