@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { KMeans, scanK } from '../src/models/kmeans/index.js';
 import { KMeansData } from '../src/models/kmeans/steps.js';
-import { lloydBounded } from '../src/models/kmeans/hamerly.js';
+import { lloydBounded } from '../src/models/kmeans/bounded.js';
 import { adjustedRandIndex } from '../src/metrics/clustering.js';
 import { InvalidInputError } from '../src/engine/errors.js';
 import type { Engine } from '../src/engine/engine.js';

@@ -3,7 +3,7 @@ import { InvalidInputError, ShapeError } from '../../engine/errors.js';
 import type { Tensor } from '../../engine/tensor.js';
 import { reduce } from '../../ops/reduce.js';
 import { explicitInit, kmeansPlusPlusInit, randomInit } from './init.js';
-import { lloydBounded } from './hamerly.js';
+import { lloydBounded } from './bounded.js';
 import { miniBatch } from './minibatch.js';
 import type { KMeansProgress } from './run.js';
 import { seededRandom } from './random.js';

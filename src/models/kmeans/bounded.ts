@@ -16,8 +16,9 @@ const CPU_UPDATE_FLOATS = 16_000_000;
  * distance to its centroid and lower bounds on the distances to the others; after the centroids
  * move by δ, u += δ(own) and the lower bounds drop (see LowerBounds). A row whose u is below the
  * lower bound or half the centroid gap for every other centroid cannot change cluster. Only the
- * other rows are sent to the GPU (an index list) for a new nearest/second-nearest search, so late
- * iterations, where few rows move, cost a fraction of a pass over x. The result is the same as
+ * other rows go back to the GPU: with per-centroid bounds as batches of (row, centroid) distances
+ * (elkanStep), with one bound per row as a listed nearest/second-nearest search. Late iterations,
+ * where few rows move, cost a fraction of a pass over x. The result is the same as
  * plain Lloyd's up to f32 rounding on near-ties (the test has slack for them). The bounds live on
  * the CPU: updating them is a few operations per row and centroid, far less than a distance.
  *
