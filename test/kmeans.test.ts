@@ -89,6 +89,22 @@ describe('KMeans.fit', () => {
     xt.dispose();
   });
 
+  it('matches float64 Lloyd with many clusters (several register tiles and partial-sum passes)', async () => {
+    const engine = await getEngine();
+    const n = 700;
+    const d = 9;
+    const k = 70;
+    const x = randomArray(n * d, 321);
+    const init = x.slice(0, k * d);
+    const xt = engine.tensor(x, [n, d]);
+    const model = await KMeans.fit(engine, xt, { k, init, tol: 0, maxIter: 100 });
+    const ref = lloydRef(x, n, d, init, k, 100);
+    expect(Math.abs(model.inertia - ref.inertia)).toBeLessThan(1e-4 * ref.inertia);
+    expect(adjustedRandIndex(await model.labels.read(), ref.labels)).toBeGreaterThan(0.99);
+    model.dispose();
+    xt.dispose();
+  });
+
   it('recovers well-separated Gaussian blobs (ARI ≈ 1) and predicts them', async () => {
     const engine = await getEngine();
     const n = 2000;
