@@ -5,8 +5,11 @@ import type { KMeansData } from './steps.js';
 
 /** Relative slack on the bounds test: GPU distances are f32, so a near-tie is always rechecked. */
 const SLACK = 1e-5;
-/** Listed rows above this fraction of n: one full assignment pass is cheaper. */
-const FULL_ASSIGN_ABOVE = 0.5;
+/**
+ * Listed rows above this fraction of n: one full assignment pass is cheaper. Elkan's pair
+ * distances cost a few per listed row, each far cheaper than a search over all centroids.
+ */
+const FULL_ASSIGN_ABOVE = { elkan: 0.9, hamerly: 0.5 };
 /** Moved rows whose x is read back for the CPU update, at most (as floats); above, the GPU sums all rows. */
 const CPU_UPDATE_FLOATS = 16_000_000;
 
@@ -51,7 +54,7 @@ export async function lloydBounded(data: KMeansData, init: Tensor, run: RunOptio
       const gaps = centroidGaps(C, k, d);
       if (!full) {
         list = bounds.rowsToCheck(labels, upper, delta, gaps);
-        if (list.length > FULL_ASSIGN_ABOVE * n) list = null;
+        if (list.length > FULL_ASSIGN_ABOVE[bounds.perCentroid ? 'elkan' : 'hamerly'] * n) list = null;
       }
       // Rows that changed cluster: the CPU moves them between the float64 sums when there are few
       // enough; otherwise (and on the first pass, with no sums yet) the GPU sums all rows.
