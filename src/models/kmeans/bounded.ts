@@ -47,39 +47,44 @@ export async function lloydBounded(data: KMeansData, init: Tensor, run: RunOptio
   let full = true;
   let forceGpuUpdate = false;
   let iteration = 0;
+  /** One assignment step from the bounds (or a full pass); returns the list it used, if any. */
+  const assignStep = async (moved: number[], from: number[]): Promise<Uint32Array | null> => {
+    let list: Uint32Array | null = null;
+    const gaps = centroidGaps(C, k, d);
+    if (!full) {
+      list = bounds.rowsToCheck(labels, upper, delta, gaps);
+      if (list.length > FULL_ASSIGN_ABOVE[bounds.perCentroid ? 'elkan' : 'hamerly'] * n) list = null;
+    }
+    if (!list) {
+      data.assign(cent, bounds.perCentroid !== null);
+      const [lab, mind, extra] = [await data.labels.read(), await data.mind.read(), (await data.extra!.read()) as Float32Array];
+      for (let i = 0; i < n; i++) {
+        if (lab[i] !== labels[i]) { moved.push(i); from.push(labels[i]); }
+        labels[i] = lab[i];
+        upper[i] = Math.sqrt(mind[i]);
+        bounds.reset(i, extra, i);
+      }
+    } else if (bounds.perCentroid) {
+      await elkanStep(data, cent, list, labels, upper, bounds.perCentroid, gaps!, k, moved, from);
+    } else {
+      const res = await data.assignListed(cent, list, false);
+      for (let j = 0; j < list.length; j++) {
+        const i = list[j];
+        upper[i] = Math.sqrt(res.mind[j]);
+        bounds.reset(i, res.extra, j);
+        if (res.labels[j] !== labels[i]) { moved.push(i); from.push(labels[i]); labels[i] = res.labels[j]; }
+      }
+    }
+    return list;
+  };
   try {
     while (iteration < run.maxIter) {
       iteration++;
-      let list: Uint32Array | null = null;
-      const gaps = centroidGaps(C, k, d);
-      if (!full) {
-        list = bounds.rowsToCheck(labels, upper, delta, gaps);
-        if (list.length > FULL_ASSIGN_ABOVE[bounds.perCentroid ? 'elkan' : 'hamerly'] * n) list = null;
-      }
       // Rows that changed cluster: the CPU moves them between the float64 sums when there are few
       // enough; otherwise (and on the first pass, with no sums yet) the GPU sums all rows.
       const moved: number[] = [];
       const from: number[] = [];
-      if (!list) {
-        data.assign(cent, bounds.perCentroid !== null);
-        const [lab, mind, extra] = [await data.labels.read(), await data.mind.read(), (await data.extra!.read()) as Float32Array];
-        for (let i = 0; i < n; i++) {
-          if (lab[i] !== labels[i]) { moved.push(i); from.push(labels[i]); }
-          labels[i] = lab[i];
-          upper[i] = Math.sqrt(mind[i]);
-          bounds.reset(i, extra, i);
-        }
-      } else if (bounds.perCentroid) {
-        await elkanStep(data, cent, list, labels, upper, bounds.perCentroid, gaps!, k, moved, from);
-      } else {
-        const res = await data.assignListed(cent, list, false);
-        for (let j = 0; j < list.length; j++) {
-          const i = list[j];
-          upper[i] = Math.sqrt(res.mind[j]);
-          bounds.reset(i, res.extra, j);
-          if (res.labels[j] !== labels[i]) { moved.push(i); from.push(labels[i]); labels[i] = res.labels[j]; }
-        }
-      }
+      const list = await assignStep(moved, from);
       const gpuUpdate = iteration === 1 || forceGpuUpdate || moved.length * d > CPU_UPDATE_FLOATS || moved.length > n / 3;
       if (!gpuUpdate) {
         await applyMoves(data, moved, from, labels, sums, counts);
@@ -109,6 +114,14 @@ export async function lloydBounded(data: KMeansData, init: Tensor, run: RunOptio
       run.onProgress?.({ phase: 'iterate', restart: run.restart, restarts: run.restarts, iteration, shift });
       if (shift <= run.tolAbs) break;
     }
+    // Final assignment to the final centroids (as scikit-learn's last E-step), then the inertia
+    // from each row's exact distance to its centroid: one pass of single-pair distances.
+    await assignStep([], []);
+    data.labels.write(labels);
+    const own = await data.pairDistances(cent, Uint32Array.from({ length: n }, (_, i) => i), labels);
+    let inertia = 0;
+    for (let i = 0; i < n; i++) inertia += own[i];
+    return { centroids: cent, iterations: iteration, inertia };
   } catch (e) {
     cent.dispose();
     throw e;
@@ -117,7 +130,6 @@ export async function lloydBounded(data: KMeansData, init: Tensor, run: RunOptio
     gpuCounts.dispose();
     noWeights.dispose();
   }
-  return { centroids: cent, iterations: iteration };
 }
 
 /**

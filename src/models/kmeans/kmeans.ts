@@ -69,12 +69,14 @@ export class KMeans {
         const init = o.init instanceof Float32Array ? explicitInit(engine, o.init, o.k, data.d)
           : o.init === 'random' ? randomInit(data, o.k, random) : await kmeansPlusPlusInit(data, o.k, random);
         const run = { restart, restarts: o.restarts, maxIter: o.maxIter, tolAbs, onProgress: opts.onProgress };
-        const { centroids, iterations } = o.miniBatch
-          ? await miniBatch(data, init, o.miniBatch, random, run)
-          : await lloydBounded(data, init, run);
-        // Labels and inertia for the final centroids.
-        data.assign(centroids);
-        const inertia = await data.inertia();
+        const result = o.miniBatch ? await miniBatch(data, init, o.miniBatch, random, run) : await lloydBounded(data, init, run);
+        const { centroids, iterations } = result;
+        let inertia = result.inertia;
+        if (inertia === undefined) {
+          // Labels and inertia for the final centroids.
+          data.assign(centroids);
+          inertia = await data.inertia();
+        }
         if (best === null || inertia < best.inertia) {
           const labels = engine.empty([data.n], 'u32', 'kmeans.labels');
           engine.copy(data.labels, labels);

@@ -19,4 +19,9 @@ export interface RunOptions {
   onProgress?: (p: KMeansProgress) => void;
 }
 
-export interface RunResult { centroids: Tensor; iterations: number }
+export interface RunResult {
+  centroids: Tensor;
+  iterations: number;
+  /** When the run leaves data.labels assigned to the final centroids, their inertia. */
+  inertia?: number;
+}
