@@ -31,12 +31,15 @@ export function benchmarkHooks(engine: Engine, view: PointCloudView) {
     /** One render of the scene until the GPU has finished it (ms, median of `reps`). */
     async renderMs(reps = 3): Promise<number> {
       const t: number[] = [];
+      view.setAnimating(false);
+      await engine.device.queue.onSubmittedWorkDone();
       for (let i = 0; i < reps; i++) {
         const s = performance.now();
         view.renderer.render(view.scene, view.camera);
         await engine.device.queue.onSubmittedWorkDone();
         t.push(performance.now() - s);
       }
+      view.setAnimating(true);
       return median(t);
     },
     /**
@@ -50,6 +53,8 @@ export function benchmarkHooks(engine: Engine, view: PointCloudView) {
       engine.clear(y);
       const staging = new Float32Array(n * 4);
       const t: number[] = [];
+      view.setAnimating(false);
+      await engine.device.queue.onSubmittedWorkDone();
       for (let i = 0; i < reps; i++) {
         await engine.sync();
         const s = performance.now();
@@ -64,6 +69,7 @@ export function benchmarkHooks(engine: Engine, view: PointCloudView) {
         t.push(performance.now() - s);
       }
       y.dispose();
+      view.setAnimating(true);
       return median(t);
     },
   };

@@ -53,7 +53,12 @@ export class PointCloudView {
     await this.renderer.init();
     this.resize();
     new ResizeObserver(() => this.resize()).observe(this.canvas);
-    this.renderer.setAnimationLoop(() => this.frame());
+    this.setAnimating(true);
+  }
+
+  /** Starts or stops the render loop (the render benchmark measures updates without frames in flight). */
+  setAnimating(on: boolean): void {
+    this.renderer.setAnimationLoop(on ? () => this.frame() : null);
   }
 
   /** Replaces the drawn points with n new ones (all at the origin until positions arrive). */
