@@ -1,7 +1,9 @@
 // k-means++ seeding: for candidate centres, the squared distance of every row to the candidate,
 // capped by the row's current distance to the chosen centres:
-// out[q, g] = min(current[g], ‖x_g − cand_q‖²). Summing a row of `out` gives the potential the
-// candidate would leave (Arthur & Vassilvitskii 2007, greedy trials as in scikit-learn).
+// out[q, g] = min(current[g], ‖x_g − cand_q‖²), and the distance itself in raw[q, g]. Summing a
+// row of `out` gives the potential the candidate would leave (Arthur & Vassilvitskii 2007, greedy
+// trials as in scikit-learn); the chosen candidate's raw row gives every row's distance to the new
+// centre (the first assignment and Elkan's bounds come out of the seeding).
 // Differences rather than the ‖x‖² + ‖c‖² − 2x·c expansion: a point's distance to itself must be 0
 // exactly, or a chosen centre could be drawn again.
 // Layout as in kmeans_assign: x rows padded to d4 and read as vec4s, two rows per invocation, and
@@ -17,6 +19,7 @@ override WG: u32 = 64u;
 @group(0) @binding(2) var<storage, read> cand_t: array<vec4<f32>>;
 @group(0) @binding(3) var<storage, read> current: array<f32>;
 @group(0) @binding(4) var<storage, read_write> out: array<f32>;
+@group(0) @binding(5) var<storage, read_write> raw: array<f32>;
 
 fn emit(r_id: u32, acc: vec4<f32>, t: u32) {
   if (r_id >= p.rows) { return; }
@@ -24,7 +27,10 @@ fn emit(r_id: u32, acc: vec4<f32>, t: u32) {
   let cur = current[g];
   for (var e = 0u; e < 4u; e++) {
     let q = t * 4u + e;
-    if (q < p.nq) { out[q * p.n + g] = min(cur, acc[e]); }
+    if (q < p.nq) {
+      out[q * p.n + g] = min(cur, acc[e]);
+      raw[q * p.n + g] = acc[e];
+    }
   }
 }
 

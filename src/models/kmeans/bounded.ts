@@ -1,5 +1,6 @@
 import type { Tensor } from '../../engine/tensor.js';
 import { encodeKMeansGatherRows } from '../../kernels/kmeans_gather_rows.js';
+import type { SeedAssignment } from './init.js';
 import type { RunOptions, RunResult } from './run.js';
 import type { KMeansData } from './steps.js';
 
@@ -12,6 +13,8 @@ const SLACK = 1e-5;
 const FULL_ASSIGN_ABOVE = { elkan: 0.9, hamerly: 0.5 };
 /** Moved rows whose x is read back for the CPU update, at most (as floats); above, the GPU sums all rows. */
 const CPU_UPDATE_FLOATS = 16_000_000;
+/** Most n·k for one lower bound per (row, centroid) (4 bytes each on the CPU); above, one per row. */
+export const ELKAN_MAX_BOUNDS = 32_000_000;
 
 /**
  * Lloyd's algorithm with distance bounds (Elkan 2003, "Using the triangle inequality to accelerate
@@ -30,7 +33,8 @@ const CPU_UPDATE_FLOATS = 16_000_000;
  * (kmeans_partial_sums) is cheaper. The first iteration, and any after an empty cluster is
  * re-seeded, is a full pass.
  */
-export async function lloydBounded(data: KMeansData, init: Tensor, run: RunOptions, perCentroidUpTo?: number): Promise<RunResult> {
+export async function lloydBounded(data: KMeansData, init: Tensor, run: RunOptions, perCentroidUpTo = ELKAN_MAX_BOUNDS,
+  seed?: SeedAssignment): Promise<RunResult> {
   const { engine, n, d } = data;
   const k = init.rows;
   const cent = init;
@@ -84,7 +88,16 @@ export async function lloydBounded(data: KMeansData, init: Tensor, run: RunOptio
       // enough; otherwise (and on the first pass, with no sums yet) the GPU sums all rows.
       const moved: number[] = [];
       const from: number[] = [];
-      const list = await assignStep(moved, from);
+      let list: Uint32Array | null = null;
+      if (iteration === 1 && seed) {
+        // k-means++ already assigned every row to its nearest centre.
+        labels.set(seed.labels);
+        for (let i = 0; i < n; i++) upper[i] = Math.sqrt(seed.dist2[i]) * (1 + 1e-6);
+        bounds.seed(seed.all);
+        data.labels.write(labels);
+      } else {
+        list = await assignStep(moved, from);
+      }
       const gpuUpdate = iteration === 1 || forceGpuUpdate || moved.length * d > CPU_UPDATE_FLOATS || moved.length > n / 3;
       if (!gpuUpdate) {
         await applyMoves(data, moved, from, labels, sums, counts);
@@ -143,10 +156,17 @@ export class LowerBounds {
   readonly perCentroid: Float32Array | null;
   private readonly single: Float64Array | null;
 
-  constructor(private readonly n: number, private readonly k: number, perCentroidUpTo = 32_000_000) {
+  constructor(private readonly n: number, private readonly k: number, perCentroidUpTo: number) {
     const elkan = n * k <= perCentroidUpTo;
     this.perCentroid = elkan ? new Float32Array(n * k) : null;
     this.single = elkan ? null : new Float64Array(n);
+  }
+
+  /** All bounds from k-means++'s distances to every centre (Elkan), or none known (Hamerly: 0). */
+  seed(all: Float32Array | null): void {
+    if (this.perCentroid && all) for (let o = 0; o < all.length; o++) this.perCentroid[o] = all[o] * (1 - 1e-6);
+    else if (this.perCentroid) this.perCentroid.fill(0);
+    else this.single!.fill(0);
   }
 
   /** Row i's bounds from the squared distances the GPU returned at position j of `extra`. */

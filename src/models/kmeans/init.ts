@@ -27,14 +27,26 @@ export function explicitInit(engine: Engine, init: Float32Array, k: number, d: n
   return engine.tensor(init, [k, d], { label: 'kmeans.centroids' });
 }
 
+/** Where k-means++ leaves every row: its nearest centre, and its distances to all centres. */
+export interface SeedAssignment {
+  labels: Uint32Array;
+  /** Squared distance to the nearest centre. */
+  dist2: Float32Array;
+  /** Distance to every centre [n, k] (row-major), when asked for. */
+  all: Float32Array | null;
+}
+
 /**
  * k-means++ seeding (Arthur & Vassilvitskii 2007, "k-means++: the advantages of careful seeding"),
  * greedy as in scikit-learn: each new centre is the best of 2 + ⌊ln k⌋ candidates drawn with
- * probability ∝ D(x)², the one that leaves the smallest potential Σ D². Distances, the candidates'
- * potentials and the running D² live on the GPU; the small CPU step per centre reads D² back
- * (n floats) to draw the candidates by inverse-CDF sampling and reads the candidates' potentials.
+ * probability ∝ D(x)², the one that leaves the smallest potential Σ D². The distances and the
+ * candidates' potentials are computed on the GPU; the small CPU step per centre reads the
+ * potentials and the chosen centre's distances (n floats), keeps D² and each row's nearest centre,
+ * and draws the next candidates by inverse-CDF sampling. What it keeps is the first assignment
+ * (and, with `allDistances`, Elkan's first bounds), so Lloyd's first iteration needs no search.
  */
-export async function kmeansPlusPlusInit(data: KMeansData, k: number, random: () => number): Promise<Tensor> {
+export async function kmeansPlusPlusInit(data: KMeansData, k: number, random: () => number,
+  allDistances: boolean): Promise<{ centroids: Tensor; seed: SeedAssignment }> {
   const { engine, n, d } = data;
   const trials = 2 + Math.floor(Math.log(k));
   const cent = engine.empty([k, d], 'f32', 'kmeans.centroids');
@@ -42,49 +54,58 @@ export async function kmeansPlusPlusInit(data: KMeansData, k: number, random: ()
   const candT = engine.empty([data.d4, paddedK(trials)], 'f32', 'kmeans.candidatesT');
   const candNorms = engine.empty([paddedK(trials)], 'f32', 'kmeans.candidateNorms');
   const candD2 = engine.empty([trials, n], 'f32', 'kmeans.candidateD2');
+  const candRaw = engine.empty([trials, n], 'f32', 'kmeans.candidateDistances');
+  const seed: SeedAssignment = { labels: new Uint32Array(n), dist2: new Float32Array(n).fill(Infinity), all: allDistances ? new Float32Array(n * k) : null };
   // "No centre yet": every row infinitely far.
-  let current = engine.tensor(new Float32Array(n).fill(3.4e38), [n], { label: 'kmeans.d2' });
-  const first = Math.floor(random() * n);
-  copyRows(data, [first], cent);
-  copyRows(data, [first], cand);
-  seedDists(data, cand, 1, candT, candNorms, current, candD2);
-  engine.copy(candD2, current, n, 0, 0);
+  const current = engine.tensor(new Float32Array(n).fill(3.4e38), [n], { label: 'kmeans.d2' });
+  /** Makes candidate `t` centre `c`: GPU D², and the CPU's nearest centres and distances. */
+  const choose = async (t: number, c: number, row: number) => {
+    copyRows(data, [row], cent, c);
+    engine.copy(candD2, current, n, t * n, 0);
+    const raw = await candRaw.read(t * n, n);
+    for (let i = 0; i < n; i++) {
+      if (raw[i] < seed.dist2[i]) { seed.dist2[i] = raw[i]; seed.labels[i] = c; }
+      if (seed.all) seed.all[i * k + c] = Math.sqrt(raw[i]);
+    }
+  };
   try {
+    const first = Math.floor(random() * n);
+    copyRows(data, [first], cand);
+    seedDists(data, cand, 1, candT, candNorms, current, candD2, candRaw);
+    await choose(0, 0, first);
     for (let c = 1; c < k; c++) {
-      const d2 = await current.read();
       const cum = new Float64Array(n);
       let total = 0;
-      for (let i = 0; i < n; i++) { total += d2[i]; cum[i] = total; }
+      for (let i = 0; i < n; i++) { total += seed.dist2[i]; cum[i] = total; }
       const picks: number[] = [];
       for (let t = 0; t < trials; t++) {
         // All remaining points coincide with centres (duplicates): any point will do.
         picks.push(total > 0 ? Math.min(n - 1, lowerBound(cum, random() * total)) : Math.floor(random() * n));
       }
       copyRows(data, picks, cand);
-      seedDists(data, cand, trials, candT, candNorms, current, candD2);
+      seedDists(data, cand, trials, candT, candNorms, current, candD2, candRaw);
       const potentialsT = reduce(engine, candD2, 'sum', 1);
       const potentials = await potentialsT.read();
       potentialsT.dispose();
       let best = 0;
       for (let t = 1; t < trials; t++) if (potentials[t] < potentials[best]) best = t;
-      copyRows(data, [picks[best]], cent, c);
-      engine.copy(candD2, current, n, best * n, 0);
+      await choose(best, c, picks[best]);
     }
+  } catch (e) {
+    cent.dispose();
+    throw e;
   } finally {
-    cand.dispose();
-    candT.dispose();
-    candNorms.dispose();
-    candD2.dispose();
-    current.dispose();
+    for (const t of [cand, candT, candNorms, candD2, candRaw, current]) t.dispose();
   }
-  return cent;
+  return { centroids: cent, seed };
 }
 
-function seedDists(data: KMeansData, cand: Tensor, nCand: number, candT: Tensor, candNorms: Tensor, current: Tensor, out: Tensor): void {
+function seedDists(data: KMeansData, cand: Tensor, nCand: number, candT: Tensor, candNorms: Tensor, current: Tensor,
+  out: Tensor, raw: Tensor): void {
   encodeKMeansPrepare(data.engine, { k: nCand, d: data.d, d4: data.d4 }, cand.slice(), candT.slice(), candNorms.slice());
   for (const ch of data.chunks) {
     encodeKMeansSeedDists(data.engine, { rows: ch.count, row0: ch.start, n: data.n, d4: data.d4, nCand },
-      data.x4.rowSlice(ch.start, ch.count), candT.slice(), current.slice(), out.slice());
+      data.x4.rowSlice(ch.start, ch.count), candT.slice(), current.slice(), out.slice(), raw.slice());
   }
 }
 

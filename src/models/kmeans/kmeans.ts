@@ -2,8 +2,8 @@ import type { Engine } from '../../engine/engine.js';
 import { InvalidInputError, ShapeError } from '../../engine/errors.js';
 import type { Tensor } from '../../engine/tensor.js';
 import { reduce } from '../../ops/reduce.js';
-import { explicitInit, kmeansPlusPlusInit, randomInit } from './init.js';
-import { lloydBounded } from './bounded.js';
+import { explicitInit, kmeansPlusPlusInit, randomInit, type SeedAssignment } from './init.js';
+import { ELKAN_MAX_BOUNDS, lloydBounded } from './bounded.js';
 import { miniBatch } from './minibatch.js';
 import type { KMeansProgress } from './run.js';
 import { seededRandom } from './random.js';
@@ -31,8 +31,9 @@ export interface KMeansOptions {
 
 /**
  * k-means clustering on the GPU: Lloyd's algorithm (Lloyd 1982) from k-means++ seeds (Arthur &
- * Vassilvitskii 2007), with Hamerly's bounds (Hamerly 2010) so that late iterations only revisit
- * the rows that may change cluster; or mini-batch k-means (Sculley 2010, "Web-scale k-means
+ * Vassilvitskii 2007), with Elkan's distance bounds (Elkan 2003; Hamerly's one bound per row
+ * for very large n·k, Hamerly 2010) so that iterations only revisit the rows that may change
+ * cluster; or mini-batch k-means (Sculley 2010, "Web-scale k-means
  * clustering") for very many rows. Several restarts keep the lowest inertia. After fitting,
  * `labels`, `inertia` (Σ squared distance of each row to its centroid) and `centroids` describe
  * the final centroids (labels and inertia from one last full assignment pass, as scikit-learn).
@@ -66,10 +67,14 @@ export class KMeans {
       const tolAbs = o.tol * (await meanVariance(engine, data));
       for (let restart = 0; restart < o.restarts; restart++) {
         opts.onProgress?.({ phase: 'init', restart, restarts: o.restarts, iteration: 0, shift: NaN });
-        const init = o.init instanceof Float32Array ? explicitInit(engine, o.init, o.k, data.d)
-          : o.init === 'random' ? randomInit(data, o.k, random) : await kmeansPlusPlusInit(data, o.k, random);
+        let init: Tensor;
+        let seed: SeedAssignment | undefined;
+        if (o.init instanceof Float32Array) init = explicitInit(engine, o.init, o.k, data.d);
+        else if (o.init === 'random') init = randomInit(data, o.k, random);
+        else ({ centroids: init, seed } = await kmeansPlusPlusInit(data, o.k, random, !o.miniBatch && data.n * o.k <= ELKAN_MAX_BOUNDS));
         const run = { restart, restarts: o.restarts, maxIter: o.maxIter, tolAbs, onProgress: opts.onProgress };
-        const result = o.miniBatch ? await miniBatch(data, init, o.miniBatch, random, run) : await lloydBounded(data, init, run);
+        const result = o.miniBatch ? await miniBatch(data, init, o.miniBatch, random, run)
+          : await lloydBounded(data, init, run, ELKAN_MAX_BOUNDS, seed);
         const { centroids, iterations } = result;
         let inertia = result.inertia;
         if (inertia === undefined) {
