@@ -9,6 +9,24 @@ import { reduce } from '../../src/browser.js';
 import { encodePackPositions, type PickView } from './gpu-kernels.js';
 
 const vec4Array = (n: number) => instancedArray(n, 'vec4');
+
+/**
+ * Per-column min and max of y [n, c]. A column reduction of [n, c] has only c outputs, so each
+ * runs serially over n rows; viewing y as [n/m, c·m] first gives c·m parallel partial bounds,
+ * which a second small reduction folds into c.
+ */
+function columnBounds(engine: Engine, y: Tensor): [Tensor, Tensor] {
+  const [n, c] = [y.rows, y.cols];
+  const m = [256, 128, 64, 32, 16, 8, 4, 2].find((f) => n % f === 0 && n / f >= 2) ?? 1;
+  const wide = y.reshape([n / m, c * m]);
+  return (['min', 'max'] as const).map((op) => {
+    const partial = reduce(engine, wide, op, 0);
+    if (m === 1) return partial;
+    const out = reduce(engine, partial.reshape([m, c]), op, 0);
+    partial.dispose();
+    return out;
+  }) as [Tensor, Tensor];
+}
 type Vec4Array = ReturnType<typeof vec4Array>;
 
 /**
@@ -119,8 +137,7 @@ export class PointCloudView {
    */
   showEmbedding(embedding: Tensor): void {
     if (embedding.rows !== this.n) throw new Error(`embedding has ${embedding.rows} rows, the view ${this.n} points.`);
-    const lo = reduce(this.engine, embedding, 'min', 0);
-    const hi = reduce(this.engine, embedding, 'max', 0);
+    const [lo, hi] = columnBounds(this.engine, embedding);
     encodePackPositions(this.engine, embedding, lo, hi, this.positionBuffer, this.flat || embedding.cols < 3);
     lo.dispose();
     hi.dispose();
