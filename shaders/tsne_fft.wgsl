@@ -21,8 +21,9 @@ fn cmul(a: vec2<f32>, b: vec2<f32>) -> vec2<f32> {
   return vec2<f32>(a.x * b.x - a.y * b.y, a.x * b.y + a.y * b.x);
 }
 
-// Longest line a private buffer holds.
-const LMAX: u32 = 512u;
+// Longest line the private buffer holds (longer lines: tsne_fft_long.wgsl). WGSL zero-fills the
+// buffer on every invocation, so it is kept no larger than the grids a CPU adapter can afford.
+const LMAX: u32 = 256u;
 
 @compute @workgroup_size(WG, 1, 1)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {

@@ -100,10 +100,13 @@ describe('t-SNE gradient', () => {
   }
 
   // Relative L2 error of the whole gradient, field vs exact, by grid. Measured here (3,000 points,
-  // 7 clusters over ±25 units in 2D, ±12 in 3D): 2D M = 256 (h ≈ 0.29) → 0.33 %; default
-  // (M = 128, h ≈ 0.58) → 3.3 %; 3D default (M = 64, h ≈ 0.6) → 2.1 %. Z within 0.2 %.
-  for (const [dims, spacing, maxNodes, maxErr] of [[2, 0.35, 256, 0.01], [2, undefined, undefined, 0.05], [3, undefined, undefined, 0.05]] as const) {
-    it(`field repulsion matches exact on 3,000 points (${dims}D, ${maxNodes ?? 'default'} nodes, error < ${maxErr})`, async () => {
+  // 7 clusters over ±25 units in 2D, ±12 in 3D): 2D M = 256 (h ≈ 0.29) → 0.33 %, M = 128
+  // (h ≈ 0.58) → 3.3 %; 3D M = 64 (h ≈ 0.6) → 2.1 %, M = 32 (h ≈ 1.2, the CPU-adapter default)
+  // → 19 %. Z within 0.2 % (M = 32: 0.8 %).
+  for (const [dims, spacing, maxNodes, maxErr, maxZErr] of [
+    [2, 0.35, 256, 0.01, 0.005], [2, undefined, 128, 0.05, 0.005], [3, undefined, 64, 0.05, 0.005], [3, undefined, 32, 0.25, 0.01],
+  ] as const) {
+    it(`field repulsion matches exact on 3,000 points (${dims}D, ${maxNodes} nodes, error < ${maxErr})`, async () => {
       const engine = await getEngine();
       const n = 3000;
       // A spread like a t-SNE embedding of this size: clusters of a few units, tens of units apart.
@@ -119,10 +122,10 @@ describe('t-SNE gradient', () => {
       let den = 0;
       for (let i = 0; i < exact.grad.length; i++) { num += (field.grad[i] - exact.grad[i]) ** 2; den += exact.grad[i] ** 2; }
       const relErr = Math.sqrt(num / den);
-      console.log(`field vs exact, ${dims}D, ${maxNodes ?? 'default'} nodes: gradient error ${relErr}, Z error ${field.z / exact.z - 1}`);
+      console.log(`field vs exact, ${dims}D, ${maxNodes} nodes: gradient error ${relErr}, Z error ${field.z / exact.z - 1}`);
       expect(relErr, `relative gradient error ${relErr}`).toBeLessThan(maxErr);
-      expect(Math.abs(field.z - exact.z) / exact.z).toBeLessThan(0.005);
-      expect(Math.abs(field.kl - exact.kl)).toBeLessThan(0.005);
+      expect(Math.abs(field.z - exact.z) / exact.z).toBeLessThan(maxZErr);
+      expect(Math.abs(field.kl - exact.kl)).toBeLessThan(maxZErr);
     });
   }
 });

@@ -1,9 +1,14 @@
 import code from '../../shaders/tsne_fft.wgsl';
+import longCode from '../../shaders/tsne_fft_long.wgsl';
 import type { Engine } from '../engine/engine.js';
 import { packUniforms, type KernelSpec } from '../engine/kernel.js';
 import type { BufferSlice } from '../engine/tensor.js';
 
 export const tsneFftKernel: KernelSpec = { name: 'tsne_fft', code, bindings: ['uniform', 'read', 'storage'] };
+export const tsneFftLongKernel: KernelSpec = { name: 'tsne_fft_long', code: longCode, bindings: ['uniform', 'read', 'storage'] };
+
+/** Longest line tsne_fft.wgsl transforms in its private buffer. */
+export const FFT_PRIVATE_MAX = 256;
 
 const WG = 64;
 
@@ -56,7 +61,7 @@ export function encodeTsneFft(engine: Engine, c: FftCall, twiddle: BufferSlice, 
     const e2 = a2 === undefined ? 1 : extent(a2);
     const lines = e1 * e2;
     const pitch = fftPitch(c.l);
-    engine.dispatch(tsneFftKernel, {
+    engine.dispatch(c.l <= FFT_PRIVATE_MAX ? tsneFftKernel : tsneFftLongKernel, {
       overrides: { WG },
       args: [packUniforms([['u32', c.l], ['u32', logL], ['u32', pitch ** axis], ['u32', lines], ['u32', c.inverse ? 1 : 0],
         ['u32', e1], ['u32', pitch ** a1], ['u32', a2 === undefined ? 0 : pitch ** a2]]), twiddle, data],

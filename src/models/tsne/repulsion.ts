@@ -41,10 +41,11 @@ export interface FieldOptions {
   /** Target grid spacing in embedding units (the kernel's width is 1). Default 0.5 (2D), 0.75 (3D). */
   spacing?: number;
   /**
-   * Most grid nodes per dimension, a power of two: 2D ≤ 256, 3D ≤ 64 (the FFT's line buffer holds
-   * 512). Default 2D 128, 3D 64: past that, the FFTs cost more on a CPU adapter than the accuracy
-   * they buy (measured at 10k Fashion-MNIST points: M = 256 → 90 ms/iteration for the field, KL
-   * 1.53; M = 128 → 11 ms, KL 1.59).
+   * Most grid nodes per dimension, a power of two: 2D ≤ 512, 3D ≤ 64 (one padded grid must fit a
+   * storage binding). Default on a hardware GPU 2D 256, 3D 64; on a CPU adapter (llvmpipe,
+   * SwiftShader) 2D 128, 3D 32, where larger FFTs cost more than the accuracy they buy (measured
+   * with llvmpipe at 10k Fashion-MNIST points: M = 256 → 90 ms per iteration for the field, KL
+   * 1.53; M = 128 → 11 ms, KL 1.59; 3D M = 64 → ~350 ms, M = 32 → ~45 ms).
    */
   maxNodes?: number;
 }
@@ -84,8 +85,9 @@ export class FieldRepulsion implements Repulsion {
 
   constructor(private readonly engine: Engine, private readonly dims: 2 | 3, opts: FieldOptions = {}) {
     this.spacing = opts.spacing ?? (dims === 2 ? 0.5 : 0.75);
-    const limit = dims === 2 ? 256 : 64;
-    this.maxNodes = Math.min(opts.maxNodes ?? (dims === 2 ? 128 : 64), limit);
+    const limit = dims === 2 ? 512 : 64;
+    const byAdapter = engine.isSoftware ? (dims === 2 ? 128 : 32) : (dims === 2 ? 256 : 64);
+    this.maxNodes = Math.min(opts.maxNodes ?? byAdapter, limit);
     if (!Number.isInteger(Math.log2(this.maxNodes)) || this.maxNodes < 16) {
       throw new InvalidInputError(`t-SNE field: maxNodes must be a power of two in 16..${limit}, got ${opts.maxNodes}.`);
     }
