@@ -79,7 +79,7 @@ export class Explorer {
       this.result = result;
       if (result.error) { this.values = result.error; this.valuesName = 'reconstruction error'; }
       setStatus(`${name}: done in ${((performance.now() - started) / 1000).toFixed(1)} s`, 1);
-      $('vae-panel').hidden = !result.model?.sample;
+      $('vae-panel').hidden = !(result.model && 'sample' in result.model);
       this.clusters = null;
       if (this.colourMode !== 'label' && this.colourMode !== 'plain') await this.setColourMode(this.colourMode);
     } catch (e) {
@@ -144,11 +144,6 @@ export class Explorer {
 
   /** k-means on the neighbour space (or the raw data): the library's KMeans. */
   private async cluster(): Promise<void> {
-    if (!models.KMeans) {
-      showError('k-means is not built into this version of latentgpu yet; colouring by label instead.');
-      this.colourMode = 'label';
-      return;
-    }
     setStatus('k-means…');
     const space = this.result?.latent ?? this.x!;
     // One restart and few Lloyd steps: colouring needs a good partition quickly, not the best inertia.

@@ -137,7 +137,7 @@ export function attachInteraction(ex: Explorer): void {
   $('interpolate').onclick = async () => {
     const model = ex.result?.model;
     const [a, b] = ex.clicked.slice(-2);
-    if (!model?.interpolate || a === undefined || b === undefined) { showError('Click two points first (after a VAE run).'); return; }
+    if (!model || !('interpolate' in model) || a === undefined || b === undefined) { showError('Click two points first (after a VAE run).'); return; }
     const za = ex.engine.empty([1, ex.result!.latent.cols]);
     const zb = ex.engine.empty([1, ex.result!.latent.cols]);
     ex.engine.copy(ex.result!.latent, za, za.size, a * za.size, 0);
@@ -148,7 +148,7 @@ export function attachInteraction(ex: Explorer): void {
   };
   $('sample').onclick = async () => {
     const model = ex.result?.model;
-    if (!model?.sample) return;
+    if (!model || !('sample' in model)) return;
     await showDecoded(model.sample(16, Date.now() & 0xffff));
   };
 }

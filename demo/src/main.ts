@@ -66,7 +66,7 @@ async function boot(): Promise<void> {
   const ex = new Explorer(engine, view);
   $('adapter').textContent = engine.description;
   view.onFrame = () => { $('fps').textContent = `${view.fps.toFixed(1)} fps`; };
-  for (const [id, v] of [['limit', 'limit'], ['iterations', 'iterations'], ['perplexity', 'perplexity'], ['pca-k', 'pca'], ['synth-d', 'd'], ['synth-k', 'k']] as const) {
+  for (const [id, v] of [['limit', 'limit'], ['iterations', 'iterations'], ['perplexity', 'perplexity'], ['pca-k', 'pca'], ['synth-d', 'd'], ['synth-k', 'k'], ['epochs', 'epochs'], ['latent', 'latent']] as const) {
     if (query.get(v)) $<HTMLInputElement>(id).value = query.get(v)!;
   }
   if (query.get('dims') === '2') $<HTMLInputElement>('flat').checked = true;

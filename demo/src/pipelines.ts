@@ -1,44 +1,9 @@
-// Runs the reductions the library offers. Models are looked up on the library's namespace so the
-// explorer builds against whatever the library exports and offers each method once it is there.
-import * as lib from '../../src/browser.js';
+// Runs the library's reductions as the explorer's pipelines.
 import type { Engine, Tensor } from '../../src/browser.js';
-import { matmul } from '../../src/browser.js';
-// Models not (yet) exported through the library's entry are taken from their own modules.
-import { TSNE } from '../../src/models/tsne/index.js';
-import { Autoencoder, VariationalAutoencoder } from '../../src/models/autoencoder/index.js';
+import { Autoencoder, KMeans, knnQuery, matmul, PCA, topkRows, TSNE, VariationalAutoencoder } from '../../src/browser.js';
 
-// The model contracts the explorer codes against (see each model's TSDoc in src/models/).
-interface PcaModel { transform(x: Tensor): Tensor; dispose?(): void }
-interface PcaClass { fit(engine: Engine, x: Tensor, o: { components: number }): Promise<PcaModel> | PcaModel }
-export interface TsneProgress { iteration: number; iterations: number; positions: Tensor }
-// t-SNE awaits onProgress, which is how the explorer paces the animation and pauses a run.
-interface TsneModel { fit(x: Tensor): Promise<Tensor>; dispose?(): void }
-type TsneClass = new (engine: Engine, o: {
-  dims: 2 | 3; perplexity: number; iterations: number; seed: number; progressEvery?: number;
-  onProgress?: (p: TsneProgress) => void | Promise<void>; signal?: AbortSignal;
-}) => TsneModel;
-interface AeModel {
-  fit(x: Tensor, o: { epochs: number; batchSize: number; onEpoch?: (e: { epoch: number; loss: number }) => void }): Promise<unknown>;
-  encode(x: Tensor): Tensor;
-  decode(z: Tensor): Tensor;
-  reconstructionError(x: Tensor): Tensor;
-  /** VAE only: decoded samples from the prior. */
-  sample?(count: number, seed?: number): Tensor;
-  /** VAE only: decoded points on the line between two latent codes. */
-  interpolate?(a: Tensor, b: Tensor, steps: number): Tensor;
-  dispose(): void;
-}
-interface AeClass { create(engine: Engine, o: { layers: number[]; seed?: number }): Promise<AeModel> }
-
-const ns = lib as unknown as Record<string, unknown>;
-export const models = {
-  PCA: ns.PCA as PcaClass | undefined,
-  TSNE: (ns.TSNE ?? TSNE) as TsneClass | undefined,
-  Autoencoder: (ns.Autoencoder ?? Autoencoder) as unknown as AeClass | undefined,
-  VAE: (ns.VariationalAutoencoder ?? VariationalAutoencoder) as unknown as AeClass | undefined,
-  KMeans: ns.KMeans as { fit(e: Engine, x: Tensor, o: { k: number; seed?: number; restarts?: number; maxIter?: number; onProgress?: (p: { phase: string; iteration: number }) => void }): Promise<{ labels: Tensor; dispose(): void }> } | undefined,
-  knnQuery: ns.knnQuery as ((e: Engine, d: Tensor, q: Tensor, k: number) => Promise<{ indices: Tensor<'u32'>; distances: Tensor<'f32'> }>) | undefined,
-};
+export const models = { PCA, TSNE, Autoencoder, VAE: VariationalAutoencoder, KMeans, knnQuery } as const;
+type AeModel = Autoencoder | VariationalAutoencoder;
 
 export type PipelineName = 'pca' | 'pca-tsne' | 'tsne' | 'ae' | 'ae-tsne' | 'vae' | 'random';
 
@@ -52,6 +17,7 @@ export const PIPELINES: { name: PipelineName; title: string; needs: (keyof typeo
   { name: 'random', title: 'Random projection', needs: [] },
 ];
 
+/** Models a pipeline needs that this build lacks (all are built today; kept for trimmed builds). */
 export function missingFor(p: PipelineName): string[] {
   return PIPELINES.find((q) => q.name === p)!.needs.filter((m) => !models[m]);
 }
@@ -95,15 +61,15 @@ export async function runPipeline(engine: Engine, x: Tensor, name: PipelineName,
   if (name === 'pca' || name === 'pca-tsne') {
     hooks.progress(0.02, 'PCA');
     const k = Math.min(name === 'pca' ? p.dims : p.pcaComponents, x.cols, x.rows);
-    const pca = await models.PCA!.fit(engine, x, { components: k });
+    const pca = await PCA.fit(engine, x, { components: k });
     latent = pca.transform(x);
     owned.push(latent);
-    pca.dispose?.();
+    pca.dispose();
   } else if (name === 'ae' || name === 'ae-tsne' || name === 'vae') {
-    const Cls = name === 'vae' ? models.VAE! : models.Autoencoder!;
     const latentDim = name === 'ae-tsne' ? p.latentDim : p.dims;
     const hidden = Math.min(256, Math.max(latentDim * 2, Math.round(x.cols / 3)));
-    model = await Cls.create(engine, { layers: [x.cols, hidden, latentDim], seed: p.seed });
+    const config = { layers: [x.cols, hidden, latentDim], seed: p.seed };
+    model = name === 'vae' ? await VariationalAutoencoder.create(engine, config) : await Autoencoder.create(engine, config);
     await model.fit(x, {
       epochs: p.epochs, batchSize: 128,
       onEpoch: (q) => hooks.progress((wantsTsne ? 0.4 : 0.95) * (q.epoch / p.epochs),
@@ -134,7 +100,7 @@ export async function runPipeline(engine: Engine, x: Tensor, name: PipelineName,
 
   let embedding = latent;
   if (wantsTsne) {
-    const tsne = new models.TSNE!(engine, {
+    const tsne = new TSNE(engine, {
       dims: p.dims, perplexity: p.perplexity, iterations: p.iterations, seed: p.seed, progressEvery: 5, signal: hooks.signal,
       onProgress: async (q) => {
         hooks.show(q.positions);
@@ -146,7 +112,7 @@ export async function runPipeline(engine: Engine, x: Tensor, name: PipelineName,
     const y = await tsne.fit(latent);
     embedding = engine.empty(y.shape, 'f32', 'demo.embedding');
     engine.copy(y, embedding);
-    tsne.dispose?.();
+    tsne.dispose();
   }
   check();
   hooks.show(embedding);
@@ -156,21 +122,21 @@ export async function runPipeline(engine: Engine, x: Tensor, name: PipelineName,
 
 /**
  * The k nearest neighbours of row `query` in `space` (exact), nearest first, without the query.
- * Uses the library's kNN when built, else distances + top-k kernels; either way only k ids come back.
+ * The library's exact kNN query; for tiny data sets, distances + top-k. Either way only k ids come back.
  */
 export async function neighboursOf(engine: Engine, space: Tensor, query: number, k: number,
   fallback: (space: Tensor, query: number) => Tensor): Promise<number[]> {
   k = Math.min(k, space.rows - 1);
-  if (models.knnQuery) {
+  if (space.rows > k + 1) {
     const q = engine.empty([1, space.cols], 'f32', 'demo.query');
     engine.copy(space, q, space.cols, query * space.cols, 0);
-    const g = await models.knnQuery(engine, space, q, k + 1);
+    const g = await knnQuery(engine, space, q, k + 1);
     const ids = Array.from((await g.indices.read()) as Uint32Array);
     q.dispose(); g.indices.dispose(); g.distances.dispose();
     return ids.filter((i) => i !== query).slice(0, k);
   }
   const dist = fallback(space, query);
-  const top = lib.topkRows(engine, dist.reshape([1, space.rows]), k);
+  const top = topkRows(engine, dist.reshape([1, space.rows]), k);
   const ids = Array.from((await top.indices.read()) as Uint32Array);
   dist.dispose(); top.values.dispose(); top.indices.dispose();
   return ids;
