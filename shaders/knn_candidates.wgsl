@@ -13,9 +13,7 @@ struct Params {
   first: u32, finalize: u32, _p0: u32, _p1: u32,
 }
 
-const MAX_K: u32 = 128u;
-const EMPTY: u32 = 0xffffffffu;
-const WORST: f32 = 0x1.fffffep+127f;
+// #include "lib/knn_heap.wgsl"
 override WG: u32 = 64u;
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -24,29 +22,6 @@ override WG: u32 = 64u;
 @group(0) @binding(3) var<storage, read> cand: array<u32>;
 @group(0) @binding(4) var<storage, read_write> vals: array<f32>;
 @group(0) @binding(5) var<storage, read_write> idx: array<u32>;
-
-var<private> hv: array<f32, MAX_K>;
-var<private> hi: array<u32, MAX_K>;
-
-fn worse(av: f32, ai: u32, bv: f32, bi: u32) -> bool {
-  return av > bv || (av == bv && ai > bi);
-}
-
-fn sift_down(v: f32, g: u32, n: u32) {
-  var pos = 0u;
-  loop {
-    let l = 2u * pos + 1u;
-    if (l >= n) { break; }
-    var m = l;
-    if (l + 1u < n && worse(hv[l + 1u], hi[l + 1u], hv[l], hi[l])) { m = l + 1u; }
-    if (!worse(hv[m], hi[m], v, g)) { break; }
-    hv[pos] = hv[m];
-    hi[pos] = hi[m];
-    pos = m;
-  }
-  hv[pos] = v;
-  hi[pos] = g;
-}
 
 fn xv(row: u32, t: u32) -> f32 {
   if (row < p.split) { return xa[row * p.d + t]; }
@@ -82,13 +57,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     if (!listed) { sift_down(v, g, k); }
   }
   if (p.finalize != 0u) {
-    for (var end = k - 1u; end > 0u; end--) {
-      let tv = hv[end];
-      let ti = hi[end];
-      hv[end] = hv[0];
-      hi[end] = hi[0];
-      sift_down(tv, ti, end);
-    }
+    heap_sort_ascending(k);
   }
   for (var j = 0u; j < k; j++) {
     vals[base + j] = hv[j];

@@ -13,9 +13,7 @@
 // Ties are broken by the lower index, so the result equals a sort by (distance, index).
 struct Params { R: u32, C: u32, ld: u32, k: u32, col_offset: u32, self_offset: u32, first: u32, finalize: u32 }
 
-const MAX_K: u32 = 128u;
-const EMPTY: u32 = 0xffffffffu;
-const WORST: f32 = 0x1.fffffep+127f;
+// #include "lib/knn_heap.wgsl"
 override WG: u32 = 64u;
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -23,30 +21,6 @@ override WG: u32 = 64u;
 @group(0) @binding(2) var<storage, read> row_norms: array<f32>;
 @group(0) @binding(3) var<storage, read_write> vals: array<f32>;
 @group(0) @binding(4) var<storage, read_write> idx: array<u32>;
-
-var<private> hv: array<f32, MAX_K>;
-var<private> hi: array<u32, MAX_K>;
-
-fn worse(av: f32, ai: u32, bv: f32, bi: u32) -> bool {
-  return av > bv || (av == bv && ai > bi);
-}
-
-// Places (v, g) at the root's hole and sifts it down within heap[0, n).
-fn sift_down(v: f32, g: u32, n: u32) {
-  var pos = 0u;
-  loop {
-    let l = 2u * pos + 1u;
-    if (l >= n) { break; }
-    var m = l;
-    if (l + 1u < n && worse(hv[l + 1u], hi[l + 1u], hv[l], hi[l])) { m = l + 1u; }
-    if (!worse(hv[m], hi[m], v, g)) { break; }
-    hv[pos] = hv[m];
-    hi[pos] = hi[m];
-    pos = m;
-  }
-  hv[pos] = v;
-  hi[pos] = g;
-}
 
 @compute @workgroup_size(WG, 1, 1)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
@@ -66,13 +40,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     if (g != self_col && (v < hv[0] || (v == hv[0] && g < hi[0]))) { sift_down(v, g, k); }
   }
   if (p.finalize != 0u) {
-    for (var end = k - 1u; end > 0u; end--) {
-      let tv = hv[end];
-      let ti = hi[end];
-      hv[end] = hv[0];
-      hi[end] = hi[0];
-      sift_down(tv, ti, end);
-    }
+    heap_sort_ascending(k);
     let rn = row_norms[r];
     for (var j = 0u; j < k; j++) {
       hv[j] = select(max(hv[j] + rn, 0.0), WORST, hi[j] == EMPTY);
