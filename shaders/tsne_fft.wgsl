@@ -21,8 +21,8 @@ fn cmul(a: vec2<f32>, b: vec2<f32>) -> vec2<f32> {
   return vec2<f32>(a.x * b.x - a.y * b.y, a.x * b.y + a.y * b.x);
 }
 
-// Longest line the private buffer holds (longer lines: tsne_fft_long.wgsl). WGSL zero-fills the
-// buffer on every invocation, so it is kept no larger than the grids a CPU adapter can afford.
+// Longest line the private buffer holds (L = 512: tsne_fft_long.wgsl). WGSL zero-fills the buffer
+// on every invocation, so each variant's buffer fits its lines.
 const LMAX: u32 = 256u;
 
 @compute @workgroup_size(WG, 1, 1)

@@ -1,5 +1,3 @@
-// The FFT of tsne_fft.wgsl for lines longer than its private buffer (L > 256), working on the
-// lines in place in global memory: every butterfly is a gather, about 4× slower per element.
 // In-place radix-2 complex FFT of every line of a DIMS-dimensional L^DIMS grid along one axis
 // (Cooley–Tukey, iterative, decimation in time). One invocation per line: a bit-reversal pass,
 // then log2(L) butterfly stages, L + L/2·log2(L) loop iterations (6,144 for L = 1024), far inside
@@ -23,19 +21,21 @@ fn cmul(a: vec2<f32>, b: vec2<f32>) -> vec2<f32> {
   return vec2<f32>(a.x * b.x - a.y * b.y, a.x * b.y + a.y * b.x);
 }
 
+// tsne_fft.wgsl for lines of 257..512 points (its private buffer holds 256). A buffer of 1024
+// overflows llvmpipe's per-invocation stack, so 512 is the longest line.
+const LMAX: u32 = 512u;
+
 @compute @workgroup_size(WG, 1, 1)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let line = gid.x + gid.y * nwg.x * WG;
   if (line >= p.lines) { return; }
   let base = (line % p.e1) * p.s1 + (line / p.e1) * p.s2;
   let s = p.stride;
+  // The line goes through a private buffer: one gather per element in and out, while every
+  // butterfly index below is the same for all lanes (uniform), which SIMD CPUs do without gathers.
+  var buf: array<vec2<f32>, LMAX>;
   for (var t = 0u; t < p.l; t++) {
-    let r = reverseBits(t) >> (32u - p.logL);
-    if (r > t) {
-      let a = data[base + t * s];
-      data[base + t * s] = data[base + r * s];
-      data[base + r * s] = a;
-    }
+    buf[reverseBits(t) >> (32u - p.logL)] = data[base + t * s];
   }
   let half = p.l / 2u;
   let sign = select(1.0, -1.0, p.inverse != 0u);
@@ -48,10 +48,11 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
       let b = a + span;
       let tw = twiddle[j * step];
       let w = vec2<f32>(tw.x, sign * tw.y);
-      let xa = data[base + a * s];
-      let t = cmul(w, data[base + b * s]);
-      data[base + a * s] = xa + t;
-      data[base + b * s] = xa - t;
+      let xa = buf[a];
+      let t = cmul(w, buf[b]);
+      buf[a] = xa + t;
+      buf[b] = xa - t;
     }
   }
+  for (var t = 0u; t < p.l; t++) { data[base + t * s] = buf[t]; }
 }

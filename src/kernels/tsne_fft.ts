@@ -9,6 +9,8 @@ export const tsneFftLongKernel: KernelSpec = { name: 'tsne_fft_long', code: long
 
 /** Longest line tsne_fft.wgsl transforms in its private buffer. */
 export const FFT_PRIVATE_MAX = 256;
+/** Longest line of all (tsne_fft_long.wgsl). */
+export const FFT_MAX = 512;
 
 const WG = 64;
 
@@ -47,7 +49,7 @@ export interface FftCall {
 /** Records an unnormalised in-place complex FFT of an L^dims grid (L a power of two, rows at `fftPitch`), axis by axis. */
 export function encodeTsneFft(engine: Engine, c: FftCall, twiddle: BufferSlice, data: BufferSlice): void {
   const logL = Math.log2(c.l);
-  if (!Number.isInteger(logL)) throw new RangeError(`FFT length must be a power of two, got ${c.l}.`);
+  if (!Number.isInteger(logL) || c.l > FFT_MAX) throw new RangeError(`FFT length must be a power of two ≤ ${FFT_MAX}, got ${c.l}.`);
   const block = c.block ?? c.l;
   const axes = Array.from({ length: c.dims }, (_, a) => a);
   if (c.inverse) axes.reverse();

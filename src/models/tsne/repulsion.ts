@@ -21,6 +21,8 @@ export interface RepulsionCall { rows: Tensor; cols: Tensor; self: boolean; rep:
 export interface Repulsion {
   readonly kind: 'exact' | 'field';
   refresh(cols: Tensor): Promise<void>;
+  /** Switches to a more accurate (and costlier) approximation from the next refresh on. */
+  refine?(): void;
   encode(c: RepulsionCall): void;
   dispose(): void;
 }
@@ -41,8 +43,8 @@ export interface FieldOptions {
   /** Target grid spacing in embedding units (the kernel's width is 1). Default 0.5 (2D), 0.75 (3D). */
   spacing?: number;
   /**
-   * Most grid nodes per dimension, a power of two: 2D ≤ 512, 3D ≤ 64 (one padded grid must fit a
-   * storage binding). Default on a hardware GPU 2D 256, 3D 64; on a CPU adapter (llvmpipe,
+   * Most grid nodes per dimension, a power of two: 2D ≤ 256 (the FFT's longest line is 512), 3D ≤ 64
+   * (one padded grid must fit a storage binding). Default on a hardware GPU 2D 256, 3D 64; on a CPU adapter (llvmpipe,
    * SwiftShader) 2D 128, 3D 32, where larger FFTs cost more than the accuracy they buy (measured
    * with llvmpipe at 10k Fashion-MNIST points: M = 256 → 90 ms per iteration for the field, KL
    * 1.53; M = 128 → 11 ms, KL 1.59; 3D M = 64 → ~350 ms, M = 32 → ~45 ms).
@@ -71,7 +73,9 @@ export class FieldRepulsion implements Repulsion {
   private lo = [0, 0, 0];
   private h = 0;
   private readonly spacing: number;
-  private readonly maxNodes: number;
+  private maxNodes: number;
+  private readonly limit: number;
+  private stale = false;
   private readonly bmin: Tensor;
   private readonly bmax: Tensor;
   private readonly grid: Tensor;
@@ -85,7 +89,8 @@ export class FieldRepulsion implements Repulsion {
 
   constructor(private readonly engine: Engine, private readonly dims: 2 | 3, opts: FieldOptions = {}) {
     this.spacing = opts.spacing ?? (dims === 2 ? 0.5 : 0.75);
-    const limit = dims === 2 ? 512 : 64;
+    const limit = dims === 2 ? 256 : 64;
+    this.limit = limit;
     const byAdapter = engine.isSoftware ? (dims === 2 ? 128 : 32) : (dims === 2 ? 256 : 64);
     this.maxNodes = Math.min(opts.maxNodes ?? byAdapter, limit);
     if (!Number.isInteger(Math.log2(this.maxNodes)) || this.maxNodes < 16) {
@@ -109,7 +114,8 @@ export class FieldRepulsion implements Repulsion {
     for (let d = 0; d < this.dims; d++) span = Math.max(span, hi[d] - lo[d]);
     if (!Number.isFinite(span)) throw new InvalidInputError('t-SNE: the embedding has non-finite coordinates (the optimisation diverged; lower the learning rate).');
     const inner = (this.m - 4) * this.h;
-    let fits = this.m > 0 && span > inner / 3;
+    let fits = this.m > 0 && span > inner / 3 && !this.stale;
+    this.stale = false;
     for (let d = 0; d < this.dims && fits; d++) fits = lo[d] >= this.lo[d] + this.h && hi[d] <= this.lo[d] + this.h * (this.m - 2);
     if (fits) return;
     const padded = span * (1 + 2 * GROWTH_MARGIN) + 1e-6;
@@ -121,6 +127,16 @@ export class FieldRepulsion implements Repulsion {
     const l = 2 * m;
     encodeTsneGridKernels(this.engine, { m, dims: this.dims, h: this.h }, this.kerA!.slice(), this.kerB!.slice());
     for (const t of [this.kerA!, this.kerB!]) encodeTsneFft(this.engine, { l, dims: this.dims, inverse: false }, this.twiddle!.slice(), t.slice());
+  }
+
+  /**
+   * Doubles the node limit (up to 256 in 2D, 64 in 3D) from the next refresh on: the optimiser
+   * calls this for its last quarter, where the embedding's fine structure (and the final KL) is
+   * settled, so the costlier accurate grid is paid for a quarter of the iterations only.
+   */
+  refine(): void {
+    const next = Math.min(this.maxNodes * 2, this.limit);
+    if (next !== this.maxNodes) { this.maxNodes = next; this.stale = true; }
   }
 
   /** Power-of-two node count giving about `spacing` between nodes over `span`. */

@@ -70,6 +70,8 @@ export interface TsneTransformOptions {
 const EXACT_BELOW = 4096;
 /** Iterations between field-grid re-sizings (a readback of the bounding box). */
 const REFRESH_EVERY = 10;
+/** Fraction of the iterations after which the field repulsion switches to its finer grid. */
+const REFINE_FROM = 0.75;
 /** Iterations recorded before waiting for the GPU, which bounds the queued work. */
 const SYNC_EVERY = 25;
 
@@ -162,7 +164,8 @@ export class TSNE {
     try {
       for (let it = 0; it < s.iterations; it++) {
         opts.signal?.throwIfAborted();
-        if (it % REFRESH_EVERY === 0) await repulsion.refresh(y);
+        if (it === Math.max(s.exaggerationIterations, Math.floor(s.iterations * REFINE_FROM))) repulsion.refine?.();
+        if (it % REFRESH_EVERY === 0 || it === Math.floor(s.iterations * REFINE_FROM)) await repulsion.refresh(y);
         const done = it + 1;
         const withKl = klEvery > 0 && (done % klEvery === 0 || done === s.iterations);
         objective.encode(y, y, withKl);
