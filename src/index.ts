@@ -8,6 +8,13 @@ import type { GpuRequest } from './gpu/types.js';
 
 export * from './core.js';
 export { requestNodeGpu, SWIFTSHADER_ICD } from './gpu/node.js';
+// Files (Node only): data sets, NPY/CSV/IDX in, NPY/CSV/projector and PNG plots out.
+export { loadFashionMnist, FASHION_MNIST_CLASSES, type LabelledImages } from './io/fashion-mnist.js';
+export { loadDataset, type Dataset, type LoadOptions } from './io/dataset.js';
+export { readNpyMatrix, encodeNpy } from './io/npy.js';
+export { parseIdx } from './io/idx.js';
+export { writeTable, type OutputTable } from './io/write.js';
+export { renderScatter, type ScatterOptions } from './io/plot.js';
 
 let warned = false;
 
