@@ -7,7 +7,7 @@ import { encodeKMeansSilhouette, SILHOUETTE_MAX_K } from '../kernels/kmeans_silh
 import { rowChunks } from '../ops/chunks.js';
 import { matmul } from '../ops/matmul.js';
 import { reduce } from '../ops/reduce.js';
-import { sampleWithoutReplacement, seededRandom } from '../models/kmeans/random.js';
+import { sampleWithoutReplacement, seededRandom } from '../ops/random.js';
 
 /** Contingency table of two labelings of the same items, with row and column sums. */
 function contingency(a: ArrayLike<number>, b: ArrayLike<number>, what: string) {

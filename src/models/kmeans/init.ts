@@ -4,7 +4,7 @@ import type { Tensor } from '../../engine/tensor.js';
 import { encodeKMeansPrepare, paddedK } from '../../kernels/kmeans_prepare.js';
 import { encodeKMeansSeedDists } from '../../kernels/kmeans_seed_dists.js';
 import { reduce } from '../../ops/reduce.js';
-import { sampleWithoutReplacement } from './random.js';
+import { sampleWithoutReplacement } from '../../ops/random.js';
 import type { KMeansData } from './steps.js';
 
 /** Copies rows `rows` of x into cent [rows.length, d] (GPU-side copies, no read-back). */

@@ -6,7 +6,7 @@ import { explicitInit, kmeansPlusPlusInit, randomInit, type SeedAssignment } fro
 import { ELKAN_MAX_BOUNDS, lloydBounded } from './bounded.js';
 import { miniBatch } from './minibatch.js';
 import type { KMeansProgress } from './run.js';
-import { seededRandom } from './random.js';
+import { seededRandom } from '../../ops/random.js';
 import { KMeansData } from './steps.js';
 
 export type { KMeansProgress } from './run.js';

@@ -1,6 +1,6 @@
 import type { Tensor } from '../../engine/tensor.js';
 import { encodeKMeansGatherRows } from '../../kernels/kmeans_gather_rows.js';
-import { sampleWithoutReplacement } from './random.js';
+import { sampleWithoutReplacement } from '../../ops/random.js';
 import type { RunOptions, RunResult } from './run.js';
 import { KMeansData } from './steps.js';
 

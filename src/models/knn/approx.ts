@@ -6,6 +6,7 @@ import { checkedRowNorms } from './exact.js';
 import type { KnnGraph } from './index.js';
 import { NnDescentState } from './nn_descent.js';
 import { buildRpTree } from './rp_forest.js';
+import { seededRandom } from '../../ops/random.js';
 
 export interface ApproxOptions {
   seed: number;
@@ -20,16 +21,6 @@ export interface ApproxOptions {
 const EMPTY = 0xffffffff;
 /** Candidate list elements uploaded per batch (32 MiB of u32). */
 const BATCH_ELEMS = 8 * 1024 * 1024;
-
-function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The data as at most two bindings: rows [0, split) and [split, n). */
 function dataBindings(engine: Engine, x: Tensor): { xa: BufferSlice; xb: BufferSlice; split: number } {
@@ -53,7 +44,7 @@ function dataBindings(engine: Engine, x: Tensor): { xa: BufferSlice; xb: BufferS
 export async function approxKnnGraph(engine: Engine, x: Tensor, k: number, o: ApproxOptions): Promise<KnnGraph> {
   const [n, d] = x.shape;
   (await checkedRowNorms(engine, x, n, 'knnGraph: x')).dispose();
-  const rand = mulberry32(o.seed);
+  const rand = seededRandom(o.seed);
   const host = await x.read() as Float32Array;
   const { xa, xb, split } = dataBindings(engine, x);
   const vals = engine.empty([n, k], 'f32', 'knn.distances');

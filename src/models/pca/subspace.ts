@@ -2,6 +2,7 @@ import type { Engine } from '../../engine/engine.js';
 import type { Tensor } from '../../engine/tensor.js';
 import { matmul } from '../../ops/matmul.js';
 import { matMul, matTMul, orthonormalizeColumns, symmetricEigen } from './linalg.js';
+import { seededRandom } from '../../ops/random.js';
 
 export interface EigenOptions {
   seed: number;
@@ -19,16 +20,6 @@ const MAX_ITERATIONS = 300;
  */
 const RANDOMIZED_ITERATIONS = 7;
 
-function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Top-k eigenpairs of a symmetric [d, d] tensor by block subspace iteration with Rayleigh–Ritz.
  * Block size p = min(d, 2k + 8): oversampling makes convergence depend on λ_{p+1}/λ_k instead of
@@ -40,7 +31,7 @@ export async function topEigenpairs(engine: Engine, cov: Tensor, k: number, o: E
   Promise<{ values: Float64Array; vectors: Float64Array; iterations: number }> {
   const d = cov.rows;
   const p = Math.min(d, o.method === 'randomized' ? k + Math.max(10, k) : 2 * k + 8);
-  const rand = mulberry32(o.seed);
+  const rand = seededRandom(o.seed);
   let q: Float64Array = new Float64Array(d * p);
   for (let i = 0; i < q.length; i++) q[i] = rand() - 0.5;
   orthonormalizeColumns(q, d, p, rand);

@@ -3,21 +3,11 @@ import { ShapeError } from '../../engine/errors.js';
 import type { Tensor } from '../../engine/tensor.js';
 import { matmul } from '../../ops/matmul.js';
 import { reduce } from '../../ops/reduce.js';
+import { seededRandom } from '../../ops/random.js';
 
 /** Standard deviation of the first coordinate of an initial embedding (scikit-learn, openTSNE). */
 export const INIT_STD = 1e-4;
 
-/** Mulberry32, seeded: the same seed gives the same initial embedding everywhere. */
-export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Gaussian initial positions N(0, INIT_STD²), seeded. */
 export function randomInit(engine: Engine, n: number, dims: number, seed: number): Tensor {

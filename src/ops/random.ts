@@ -1,4 +1,6 @@
-/** Mulberry32: a small seeded generator, so the same seed gives the same clustering. */
+// Seeded CPU randomness shared by the models (initialisations, sampling, random projections).
+
+/** Mulberry32: a small seeded generator, so the same seed gives the same result everywhere. */
 export function seededRandom(seed: number): () => number {
   let s = seed >>> 0;
   return () => {
