@@ -1,5 +1,6 @@
 import { afterAll, expect } from 'vitest';
 import { createEngine, type Engine } from '../src/index.js';
+import { seededRandom } from '../src/ops/random.js';
 
 let shared: Promise<Engine> | undefined;
 
@@ -12,17 +13,8 @@ export function getEngine(): Promise<Engine> {
   return shared;
 }
 
-/** Mulberry32: small, seeded, good enough for test data. */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The library's seeded generator (Mulberry32), for test data. */
+export const rng = seededRandom;
 
 export function randomArray(n: number, seed: number, lo = -1, hi = 1): Float32Array {
   const r = rng(seed);
