@@ -9,4 +9,6 @@ process.on('SIGINT', () => {
 });
 const code = await main(process.argv, { signal: interrupt.signal });
 // Exit explicitly: Dawn's teardown at a natural exit can abort the process after the work is done.
+// Output still buffered for stdout/stderr (a slow pipe) is written out first.
+await Promise.all([process.stdout, process.stderr].map((s) => new Promise<void>((r) => s.write('', () => r()))));
 process.exit(code);
