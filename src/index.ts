@@ -4,10 +4,12 @@
  */
 import { Engine, type EngineOptions } from './engine/engine.js';
 import { requestNodeGpu } from './gpu/node.js';
+import { fileTuneStore } from './gpu/tune-store-node.js';
 import type { GpuRequest } from './gpu/types.js';
 
 export * from './core.js';
 export { requestNodeGpu, SWIFTSHADER_ICD } from './gpu/node.js';
+export { fileTuneStore, cacheDir } from './gpu/tune-store-node.js';
 // Files (Node only): data sets, NPY/CSV/IDX in, NPY/CSV/projector and PNG plots out.
 export { loadFashionMnist, FASHION_MNIST_CLASSES, type LabelledImages } from './io/fashion-mnist.js';
 export { loadDataset, type Dataset, type LoadOptions } from './io/dataset.js';
@@ -24,5 +26,5 @@ export async function createEngine(options: EngineOptions & GpuRequest = {}): Pr
     adapter: options.adapter,
     onWarning: options.onWarning ?? ((m) => { if (!warned) { warned = true; console.warn(m); } }),
   });
-  return new Engine(ctx, options);
+  return new Engine(ctx, { ...options, tuning: { store: fileTuneStore(), ...options.tuning } });
 }

@@ -1,4 +1,5 @@
 import type { GpuContext, AdapterKind } from '../gpu/types.js';
+import { adapterTraits, type AdapterTraits } from '../gpu/traits.js';
 import { BufferPool, type PoolStats } from './pool.js';
 import { DeviceLostError, DisposedError, GpuError, formatBytes, LimitError, ShapeError, type GpuErrorKind } from './errors.js';
 import type { KernelSpec, OverrideValues } from './kernel.js';
@@ -6,6 +7,7 @@ import { PipelineCache } from './pipelines.js';
 import type { AnyTypedArray, DType, Shape } from './shape.js';
 import { allocTyped, assertFinite, assertShape, dtypeOf, formatShape, shapeSize } from './shape.js';
 import { Tensor, type BufferSlice } from './tensor.js';
+import { Tuner, type TunerOptions } from './tuner.js';
 import { BufferUsage, MapMode } from './usage.js';
 
 export interface EngineOptions {
@@ -13,6 +15,8 @@ export interface EngineOptions {
   maxDispatchesPerSubmit?: number;
   /** Print the final WGSL and overrides of every pipeline as it is compiled. */
   debugShaders?: boolean;
+  /** Kernel variant tuning: on by default, `enabled: false` as LATENTGPU_TUNE=off; where results are kept. */
+  tuning?: TunerOptions;
 }
 
 /** One argument of a dispatch: a tensor, a byte range of a buffer, or uniform bytes. */
@@ -23,6 +27,14 @@ export interface Dispatch {
   args: readonly DispatchArg[];
   /** Workgroup counts; see `Engine.grid` for 1D sizes past the per-dimension limit. */
   workgroups: readonly [number, number?, number?];
+  /** What this dispatch computes and moves, for the profiler's rates and roofline. */
+  cost?: DispatchCost;
+}
+
+/** Floating-point operations (an FMA counts 2) and bytes read plus written by one dispatch. */
+export interface DispatchCost {
+  flops: number;
+  bytes: number;
 }
 
 const STORAGE = BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST;
@@ -46,6 +58,10 @@ export class Engine {
   readonly pool: BufferPool;
   readonly pipelines: PipelineCache;
   readonly maxDispatchesPerSubmit: number;
+  /** What differs between adapters (loop budget, barriers, subgroups, timestamps). */
+  readonly traits: AdapterTraits;
+  /** Chooses kernel variants by measuring them on this adapter. */
+  readonly tuner: Tuner;
 
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
@@ -68,6 +84,8 @@ export class Engine {
     this.description = context.description;
     this.isSoftware = context.isSoftware;
     this.limits = this.device.limits;
+    this.traits = adapterTraits(context.kind, context.isSoftware, this.device, context.description);
+    this.tuner = new Tuner(this, options.tuning);
     this.maxDispatchesPerSubmit = options.maxDispatchesPerSubmit ?? 256;
     this.pool = new BufferPool(this.device, this.limits.maxBufferSize);
     const debug = options.debugShaders ?? (typeof process !== 'undefined' && process.env?.LATENTGPU_DEBUG_WGSL === '1');
@@ -284,6 +302,19 @@ export class Engine {
     this.flush();
     await this.queue.onSubmittedWorkDone();
     await this.throwIfFailed();
+  }
+
+  /**
+   * Milliseconds per run of what `record` records, over `runs` runs after the caller's warm-up:
+   * GPU time from timestamp queries where the adapter has them, else the wall time to
+   * `onSubmittedWorkDone` of one submit holding all runs.
+   */
+  async timeRuns(record: () => void, runs: number): Promise<number> {
+    await this.sync();
+    const t0 = performance.now();
+    for (let i = 0; i < runs; i++) record();
+    await this.sync();
+    return (performance.now() - t0) / runs;
   }
 
   private async throwIfFailed(): Promise<void> {
