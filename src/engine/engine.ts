@@ -8,6 +8,8 @@ import type { AnyTypedArray, DType, Shape } from './shape.js';
 import { allocTyped, assertFinite, assertShape, dtypeOf, formatShape, shapeSize } from './shape.js';
 import { Tensor, type BufferSlice } from './tensor.js';
 import { Tuner, type TunerOptions } from './tuner.js';
+import { BindGroupCache, UniformRing } from './bindings.js';
+import { Profiler, workgroupInvocations, type DispatchRecord, type ProfileReport } from './profiler.js';
 import { BufferUsage, MapMode } from './usage.js';
 
 export interface EngineOptions {
@@ -38,10 +40,11 @@ export interface DispatchCost {
 }
 
 const STORAGE = BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST;
-const UNIFORM = BufferUsage.UNIFORM | BufferUsage.COPY_DST;
 const STAGING = BufferUsage.MAP_READ | BufferUsage.COPY_DST;
 const SCOPES: GPUErrorFilter[] = ['validation', 'out-of-memory', 'internal'];
 const WRITE_CHUNK = 64 * 1024 * 1024;
+/** Uniform bytes one batch may hold before it is submitted. */
+const RING_BYTES = 256 * 1024;
 
 /**
  * Owns one WebGPU device: pipeline cache, buffer pool and the command encoder being recorded.
@@ -76,6 +79,13 @@ export class Engine {
   private disposed = false;
   private labelCounter = 0;
   private placeholder_: GPUBuffer | null = null;
+  private readonly ring: UniformRing;
+  private readonly bindGroups: BindGroupCache;
+  private readonly profiler: Profiler;
+  /** Profiled dispatches of the batch being recorded, in timestamp-query order. */
+  private timed: DispatchRecord[] = [];
+  private querySet: GPUQuerySet | null = null;
+  private lastDone = 0;
 
   constructor(readonly context: GpuContext, options: EngineOptions = {}) {
     this.device = context.device;
@@ -90,6 +100,9 @@ export class Engine {
     this.pool = new BufferPool(this.device, this.limits.maxBufferSize);
     const debug = options.debugShaders ?? (typeof process !== 'undefined' && process.env?.LATENTGPU_DEBUG_WGSL === '1');
     this.pipelines = new PipelineCache(this.device, debug, (check) => this.pendingChecks.push(check));
+    this.ring = new UniformRing(this.device, RING_BYTES, this.limits.minUniformBufferOffsetAlignment);
+    this.bindGroups = new BindGroupCache(this.device);
+    this.profiler = new Profiler(this.traits.timestamps ? 'timestamp-query' : 'submit');
     void this.device.lost.then((info) => {
       if (!this.disposed) this.lostError = new DeviceLostError(info.reason, info.message);
     });
@@ -214,13 +227,34 @@ export class Engine {
         'maxComputeWorkgroupsPerDimension', maxWg, Math.max(x, y, z));
     }
     const pipeline = this.pipelines.get(spec, d.overrides);
-    const entries: GPUBindGroupEntry[] = d.args.map((arg, i) => ({ binding: i, resource: this.bindingResource(spec, i, arg) }));
-    const bindGroup = this.device.createBindGroup({ label: spec.name, layout: this.pipelines.layout(spec.bindings).bindGroup, entries });
+    const uniformBytes = d.args.reduce((n, a) => n + (a instanceof ArrayBuffer ? Math.ceil(a.byteLength / 256) * 256 : 0), 0);
+    if (!this.ring.fits(uniformBytes)) this.flush();
+    const offsets: number[] = [];
+    const entries: GPUBindGroupEntry[] = d.args.map((arg, i) => ({ binding: i, resource: this.bindingResource(spec, i, arg, offsets) }));
+    const layout = this.pipelines.layout(spec.bindings);
+    const bindGroup = this.bindGroups.get(spec.name, layout.bindGroup, layout.key, entries);
+    let record: DispatchRecord | undefined;
+    if (this.profiler.active) {
+      const bound = entries.reduce((n, e) => n + ((e.resource as GPUBufferBinding).size ?? 0), 0);
+      record = this.profiler.record(spec.name, x * y * z, x * y * z * workgroupInvocations(spec, d.overrides),
+        d.cost?.flops, d.cost?.bytes ?? 0, bound);
+      if (this.traits.timestamps) {
+        // A pass per dispatch, timed at its start and end.
+        this.endPass();
+        this.querySet ??= this.device.createQuerySet({ type: 'timestamp', count: 2 * this.maxDispatchesPerSubmit });
+        const q = 2 * this.timed.length;
+        this.timed.push(record);
+        this.pass = this.ensureEncoder().beginComputePass({ label: spec.name,
+          timestampWrites: { querySet: this.querySet, beginningOfPassWriteIndex: q, endOfPassWriteIndex: q + 1 } });
+      }
+    }
     if (!this.pass) this.pass = this.ensureEncoder().beginComputePass({ label: spec.name });
     this.pass.setPipeline(pipeline);
-    this.pass.setBindGroup(0, bindGroup);
+    this.pass.setBindGroup(0, bindGroup, offsets);
     this.pass.dispatchWorkgroups(x, y, z);
     if (this.batchKernels[this.batchKernels.length - 1] !== spec.name) this.batchKernels.push(spec.name);
+    if (record && !this.traits.timestamps) { this.flush(record); return; }
+    if (record) this.endPass();
     if (++this.dispatches >= this.maxDispatchesPerSubmit) this.flush();
   }
 
@@ -233,14 +267,12 @@ export class Engine {
     return [Math.ceil(groups / y), y];
   }
 
-  private bindingResource(spec: KernelSpec, i: number, arg: DispatchArg): GPUBufferBinding {
+  private bindingResource(spec: KernelSpec, i: number, arg: DispatchArg, offsets: number[]): GPUBufferBinding {
     const kind = spec.bindings[i];
     if (arg instanceof ArrayBuffer) {
       if (kind !== 'uniform') throw new ShapeError(`${spec.name}: binding ${i} is ${kind} storage, got uniform bytes.`);
-      const buffer = this.pool.acquire(arg.byteLength, UNIFORM, `${spec.name}.uniforms`);
-      this.queue.writeBuffer(buffer, 0, arg);
-      this.pool.release(buffer, this.serial);
-      return { buffer, offset: 0, size: arg.byteLength };
+      offsets.push(this.ring.push(arg));
+      return { buffer: this.ring.buffer, offset: 0, size: arg.byteLength };
     }
     if (kind === 'uniform') throw new ShapeError(`${spec.name}: binding ${i} takes uniform bytes.`);
     const slice = arg instanceof Tensor ? arg.slice() : arg;
@@ -274,11 +306,23 @@ export class Engine {
   }
 
   /** Submits everything recorded so far. Errors surface at the next `sync()` or `read()`. */
-  flush(): void {
+  flush(timedSubmit?: DispatchRecord): void {
     if (!this.encoder) return;
     this.endPass();
     const kernels = this.batchKernels;
+    const readTimestamps = this.resolveTimestamps();
+    this.ring.upload(this.queue);
+    const submitted = performance.now();
     this.queue.submit([this.encoder.finish()]);
+    if (readTimestamps) this.profiler.wait(readTimestamps());
+    if (timedSubmit) {
+      // One dispatch in this submit: its time is from when the GPU could start it to when it finished.
+      this.profiler.wait(this.queue.onSubmittedWorkDone().then(() => {
+        const done = performance.now();
+        timedSubmit.ms = done - Math.max(submitted, this.lastDone);
+        this.lastDone = done;
+      }));
+    }
     const pops = SCOPES.map(() => this.device.popErrorScope()).reverse();
     this.pendingChecks.push(Promise.all(pops).then((errs) => {
       const e = errs.find((x) => x);
@@ -294,6 +338,47 @@ export class Engine {
     this.encoder = null;
     this.batchKernels = [];
     this.dispatches = 0;
+  }
+
+  /**
+   * Records the resolve of this batch's timestamp queries; returns what reads them after the submit,
+   * or null when nothing was timed.
+   */
+  private resolveTimestamps(): (() => Promise<void>) | null {
+    if (!this.timed.length || !this.querySet || !this.encoder) return null;
+    const records = this.timed;
+    this.timed = [];
+    const bytes = records.length * 16;
+    const resolve = this.pool.acquire(bytes, BufferUsage.QUERY_RESOLVE | BufferUsage.COPY_SRC, 'profile.resolve');
+    const staging = this.pool.acquire(bytes, STAGING, 'profile.staging');
+    this.encoder.resolveQuerySet(this.querySet, 0, records.length * 2, resolve, 0);
+    this.encoder.copyBufferToBuffer(resolve, 0, staging, 0, bytes);
+    const serial = this.serial;
+    return async () => {
+      await staging.mapAsync(MapMode.READ, 0, bytes);
+      const t = new BigInt64Array(staging.getMappedRange(0, bytes).slice(0));
+      staging.unmap();
+      records.forEach((r, i) => { r.ms = Number(t[2 * i + 1] - t[2 * i]) / 1e6; });
+      this.pool.release(resolve, serial);
+      this.pool.release(staging, serial);
+    };
+  }
+
+  /**
+   * Profiles the GPU work recorded until `stop()`: per stage and kernel the dispatches, invocations,
+   * declared FLOPs and bytes, measured time, achieved rates and a roofline prediction for reference
+   * GPUs. While on, timings cost a pass (timestamps) or a submit (no timestamps) per dispatch.
+   */
+  profile(): { stage(name: string): void; stop(): Promise<ProfileReport> } {
+    this.flush();
+    this.profiler.start();
+    return {
+      stage: (name) => this.profiler.stage(name),
+      stop: async () => {
+        await this.sync();
+        return this.profiler.report(this.description);
+      },
+    };
   }
 
   /** Submits, waits for the GPU to finish, and throws the first GPU error since the last check. */
@@ -336,8 +421,9 @@ export class Engine {
     return `${prefix}#${++this.labelCounter}`;
   }
 
-  stats(): PoolStats & { pipelines: number; submitted: number } {
-    return { ...this.pool.stats(), pipelines: this.pipelines.size, submitted: this.serial - 1 };
+  stats(): PoolStats & { pipelines: number; submitted: number; bindGroups: number; bindGroupsCreated: number; bindGroupsReused: number } {
+    return { ...this.pool.stats(), pipelines: this.pipelines.size, submitted: this.serial - 1,
+      bindGroups: this.bindGroups.size, bindGroupsCreated: this.bindGroups.created, bindGroupsReused: this.bindGroups.reused };
   }
 
   /** Frees every GPU resource and the device. The engine cannot be used afterwards. */
@@ -347,6 +433,9 @@ export class Engine {
     this.disposed = true;
     this.pool.destroyAll();
     this.placeholder_?.destroy();
+    this.ring.destroy();
+    this.bindGroups.clear();
+    this.querySet?.destroy();
     this.pipelines.clear();
     this.context.release();
   }

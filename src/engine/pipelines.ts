@@ -5,6 +5,7 @@ import { layoutKey, pipelineKey, type BindingKind, type KernelSpec, type Overrid
 export interface Layout {
   bindGroup: GPUBindGroupLayout;
   pipeline: GPUPipelineLayout;
+  key: string;
 }
 
 const BUFFER_TYPE: Record<BindingKind, GPUBufferBindingType> = {
@@ -40,11 +41,12 @@ export class PipelineCache {
       const bindGroup = this.device.createBindGroupLayout({
         label: `layout(${key})`,
         entries: bindings.map((kind, binding) => ({
-          binding, visibility: ShaderStage.COMPUTE, buffer: { type: BUFFER_TYPE[kind] },
+          // Uniforms live in the engine's ring buffer, one dynamic offset per dispatch.
+          binding, visibility: ShaderStage.COMPUTE, buffer: { type: BUFFER_TYPE[kind], hasDynamicOffset: kind === 'uniform' },
         })),
       });
       const pipeline = this.device.createPipelineLayout({ label: `layout(${key})`, bindGroupLayouts: [bindGroup] });
-      this.layouts.set(key, (l = { bindGroup, pipeline }));
+      this.layouts.set(key, (l = { bindGroup, pipeline, key }));
     }
     return l;
   }

@@ -9,8 +9,8 @@ export interface AdapterTraits {
   /** A CPU rasteriser (llvmpipe, SwiftShader): one invocation is one SIMD lane on a CPU core. */
   isSoftware: boolean;
   /**
-   * Most loop iterations one invocation may run, all loops together; `Infinity` where there is no
-   * such limit. Mesa's llvmpipe silently stops an invocation's loops after 65,535 iterations in total
+   * Most loop iterations one invocation may run, all loops together; 2^24 where there is no
+   * such limit (a large finite number, so it can still size a uniform). Mesa's llvmpipe silently stops an invocation's loops after 65,535 iterations in total
    * (measured here: one loop of 70,000 stops at 65,535; two of 40,000 at 65,534), so kernels stay
    * under this budget there and the host splits longer work into several dispatches.
    */
@@ -38,6 +38,8 @@ export interface AdapterTraits {
 
 /** The loop budget on llvmpipe: half its 65,535 limit, leaving room for a kernel's bookkeeping loops. */
 export const LLVMPIPE_LOOP_BUDGET = 32_768;
+/** The budget where loops are not limited: finite, so that it fits a u32 uniform and sizes a split. */
+export const UNBOUNDED_LOOPS = 1 << 24;
 
 export function adapterTraits(kind: AdapterKind, isSoftware: boolean, device: GPUDevice, description: string): AdapterTraits {
   const features = device.features;
@@ -45,7 +47,7 @@ export function adapterTraits(kind: AdapterKind, isSoftware: boolean, device: GP
   return {
     kind,
     isSoftware,
-    loopBudget: llvmpipe ? LLVMPIPE_LOOP_BUDGET : Infinity,
+    loopBudget: llvmpipe ? LLVMPIPE_LOOP_BUDGET : UNBOUNDED_LOOPS,
     cacheSizedSplits: llvmpipe,
     cheapBarriers: !isSoftware,
     subgroups: features.has('subgroups' as GPUFeatureName),
