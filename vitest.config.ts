@@ -11,6 +11,9 @@ export default defineConfig({
     pool: 'forks',
     // Two cores and a CPU adapter that uses both: one test file at a time is faster than two.
     fileParallelism: false,
+    // Tests use each adapter kind's fallback variants unless they force one (every variant has its
+    // own tests); the tuner's own tests turn it on. Keeps runs repeatable and the cache untouched.
+    env: { LATENTGPU_TUNE: 'off' },
     reporters: ['default'],
   },
 });

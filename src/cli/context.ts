@@ -7,6 +7,8 @@ import { parseAdapterChoice } from '../gpu/types.js';
 import { loadDataset, type Dataset } from '../io/dataset.js';
 import type { Split } from '../io/fashion-mnist.js';
 import { Reporter, round } from './progress.js';
+import { formatProfile } from '../engine/profiler.js';
+import { writeFileSync } from 'node:fs';
 
 /** Ctrl-C: the run stops at the next check, removes its temporary files and exits with 130. */
 export class InterruptedError extends LatentGpuError {
@@ -37,6 +39,8 @@ export interface CommonOptions {
   open?: boolean;
   /** False with --no-metrics. */
   metrics?: boolean;
+  /** --profile: per-kernel GPU profile with roofline predictions (true: print it; a path: also write it as JSON). */
+  profile?: boolean | string;
 }
 
 export function parseIntOption(min: number, max = Number.MAX_SAFE_INTEGER) {
@@ -83,6 +87,7 @@ export function addCommonOptions(cmd: Command, { output = true, plot = true } = 
   return cmd.option('--seed <n>', 'random seed', parseIntOption(0, 2 ** 32 - 1), 1)
     .option('--adapter <kind>', 'auto | hardware | llvmpipe | swiftshader (env LATENTGPU_ADAPTER)')
     .option('-q, --quiet', 'no progress or messages on stderr')
+    .option('--profile [json]', 'profile the GPU work per stage and kernel (time, GFLOP/s, GB/s, roofline for reference GPUs); print it, and write it as JSON to the path if given')
     .option('--json', 'JSON progress lines on stderr and a JSON summary on stdout');
 }
 
@@ -101,6 +106,7 @@ export class RunContext {
   readonly reporter: Reporter;
   readonly summary: Record<string, unknown> = {};
   private engine_?: Engine;
+  private profiling?: ReturnType<Engine['profile']>;
   private ownsEngine = false;
   private readonly disposers: (() => void)[] = [];
 
@@ -126,6 +132,10 @@ export class RunContext {
         onWarning: (m) => this.reporter.note(m),
       }));
       this.summary.adapter = { kind: this.engine_.kind, description: this.engine_.description };
+      if (this.opts.profile) {
+        const profiling = this.profiling = this.engine_.profile();
+        this.reporter.onStage = (name) => profiling.stage(name);
+      }
     }
     return this.engine_;
   }
@@ -159,6 +169,12 @@ export class RunContext {
   finish(human: string): void {
     this.summary.stages = this.reporter.timings;
     this.summary.total_s = this.reporter.elapsed();
+    if (this.profiling) {
+      const report = this.profiling.snapshot();
+      this.summary.profile = { total_predicted_ms: report.total, stages: report.stages };
+      if (typeof this.opts.profile === 'string') writeFileSync(this.opts.profile, JSON.stringify(report, null, 1) + '\n');
+      if (!this.opts.quiet && !this.opts.json) process.stderr.write(formatProfile(report) + '\n');
+    }
     if (this.opts.json) process.stdout.write(JSON.stringify(this.summary, null, 2) + '\n');
     else this.reporter.note(`${human} (${round(this.reporter.elapsed(), 1)} s: ${Object.entries(this.reporter.timings).map(([k, v]) => `${k} ${round(v, 1)} s`).join(', ')})`);
   }

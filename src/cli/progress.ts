@@ -23,6 +23,8 @@ export class Reporter {
   private readonly stream: NonNullable<ReporterOptions['stream']>;
   private readonly now: () => number;
   readonly started: number;
+  /** Told the name of each stage as it starts (the profiler files GPU work under it). */
+  onStage?: (name: string) => void;
 
   constructor(private readonly opts: ReporterOptions = {}) {
     this.stream = opts.stream ?? process.stderr;
@@ -46,6 +48,7 @@ export class Reporter {
 
   /** Runs one named stage, showing its progress and recording its time in seconds. */
   async stage<T>(name: string, fn: (p: StageProgress) => Promise<T> | T): Promise<T> {
+    this.onStage?.(name);
     const t0 = this.now();
     let bar: cliProgress.SingleBar | undefined;
     let lastEvent = -Infinity;

@@ -9,7 +9,7 @@ import { allocTyped, assertFinite, assertShape, dtypeOf, formatShape, shapeSize 
 import { Tensor, type BufferSlice } from './tensor.js';
 import { Tuner, type TunerOptions } from './tuner.js';
 import { BindGroupCache, UniformRing } from './bindings.js';
-import { Profiler, workgroupInvocations, type DispatchRecord, type ProfileReport } from './profiler.js';
+import { Profiler, summarise, workgroupInvocations, type DispatchRecord, type ProfileReport } from './profiler.js';
 import { BufferUsage, MapMode } from './usage.js';
 
 export interface EngineOptions {
@@ -369,11 +369,12 @@ export class Engine {
    * declared FLOPs and bytes, measured time, achieved rates and a roofline prediction for reference
    * GPUs. While on, timings cost a pass (timestamps) or a submit (no timestamps) per dispatch.
    */
-  profile(): { stage(name: string): void; stop(): Promise<ProfileReport> } {
+  profile(): { stage(name: string): void; stop(): Promise<ProfileReport>; snapshot(): ProfileReport } {
     this.flush();
     this.profiler.start();
     return {
       stage: (name) => this.profiler.stage(name),
+      snapshot: () => summarise(this.description, this.profiler.timing, this.profiler.records),
       stop: async () => {
         await this.sync();
         return this.profiler.report(this.description);

@@ -14,6 +14,10 @@ export type ElementwiseOp = keyof typeof ELEMENTWISE_OPS;
 export const Y_MODES = { none: 0, scalar: 1, row: 2, col: 3, full: 4 } as const;
 export type YMode = keyof typeof Y_MODES;
 
+const Y_LEN: Record<YMode, (r: number, c: number) => number> = {
+  none: () => 0, scalar: () => 1, row: (_, c) => c, col: (r) => r, full: (r, c) => r * c,
+};
+
 export interface ElementwiseCall {
   R: number; C: number; op: ElementwiseOp; yMode: YMode;
   alpha: number; beta: number; act: number; slope: number;
@@ -29,5 +33,7 @@ export function encodeElementwise(engine: Engine, c: ElementwiseCall, x: BufferS
       ['f32', c.alpha], ['f32', c.beta], ['u32', c.act], ['f32', c.slope],
     ]), x, y, z],
     workgroups: engine.grid(c.R * c.C, WG),
+    // One operation (two with an activation) per element; x and z in full, y as broadcast.
+    cost: { flops: c.R * c.C * (c.act ? 3 : 2), bytes: 4 * (2 * c.R * c.C + Y_LEN[c.yMode](c.R, c.C)) },
   });
 }
