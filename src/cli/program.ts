@@ -3,6 +3,7 @@ import { LatentGpuError } from '../engine/errors.js';
 import { removePendingTemps } from '../io/write.js';
 import { registerBench } from './commands/bench.js';
 import { registerInfo } from './commands/info.js';
+import { registerTune } from './commands/tune.js';
 import { registerKnn } from './commands/knn.js';
 import { registerCluster } from './commands/cluster.js';
 import { registerAnomalies } from './commands/anomalies.js';
@@ -31,6 +32,7 @@ export function buildProgram(env: CliEnv = { signal: new AbortController().signa
   registerAnomalies(program, env);
   registerCluster(program, env);
   registerBench(program, env);
+  registerTune(program, env);
   return program;
 }
 

@@ -79,6 +79,8 @@ export interface TunerOptions {
   store?: TuneStore;
   /** Runs timed per candidate (default 3, after one warm-up run). */
   repetitions?: number;
+  /** Measure again even where the store has a winner (`latentgpu tune --reset`). */
+  remeasure?: boolean;
 }
 
 /**
@@ -91,6 +93,7 @@ export class Tuner {
   readonly enabled: boolean;
   private readonly forced: Map<string, string>;
   private winners = new Map<string, string>();
+  private readonly measured = new Set<string>();
   private loaded: Promise<void> | null = null;
   private readonly repetitions: number;
   readonly rows: TuneRow[] = [];
@@ -142,11 +145,12 @@ export class Tuner {
     if (!this.enabled || this.forced.has(family.name)) return this.choose(family, shape);
     await this.load();
     const key = this.key(family, shape);
-    if (this.winners.has(key)) return this.choose(family, shape);
+    if (this.measured.has(key) || (!this.options.remeasure && this.winners.has(key))) return this.choose(family, shape);
+    this.measured.add(key);
     const traits = this.engine.traits;
     const candidates = family.variants.filter((v) => v.applies(traits, shape)).map((v) => v.name);
     const fallback = family.fallback(traits, shape);
-    if (candidates.length <= 1) { this.winners.set(key, fallback); return fallback; }
+    if (candidates.length <= 1) { this.winners.set(key, fallback); return this.choose(family, shape); }
     const trial = family.trial(this.engine, shape);
     const cls = family.shapeClass(shape);
     const rows: TuneRow[] = [];
@@ -180,11 +184,6 @@ export class Tuner {
     return winner;
   }
 
-  /** Forgets every tuned winner (the store is rewritten at the next tune). */
-  reset(): void {
-    this.winners.clear();
-    this.loaded = Promise.resolve();
-  }
 }
 
 /** Why `got` is not `want` within float32 rounding of a different summation order, or undefined. */
