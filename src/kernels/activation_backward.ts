@@ -16,5 +16,6 @@ export function encodeActivationBackward(engine: Engine, n: number, act: number,
     overrides: { WG },
     args: [packUniforms([['u32', n], ['u32', act], ['f32', slope]]), da, pre, post, dz],
     workgroups: engine.grid(n, WG),
+    cost: { flops: 2 * n, bytes: 12 * n },
   });
 }

@@ -20,5 +20,6 @@ export function encodeFeistelPermutation(engine: Engine, n: number, seed: number
     overrides: { WG },
     args: [packUniforms([['u32', n], ['u32', feistelHalfBits(n)], ['u32', seed >>> 0], ['u32', epoch >>> 0]]), perm],
     workgroups: engine.grid(n, WG),
+    cost: { flops: 0, bytes: 4 * n },
   });
 }

@@ -27,5 +27,6 @@ export function encodeGatherRows(engine: Engine, c: GatherRowsCall, x: BufferSli
       ['u32', c.rows], ['u32', c.d], ['u32', c.idxStart], ['u32', c.chunkStart], ['u32', c.chunkRows],
     ]), x, idx, out],
     workgroups: engine.grid(c.rows * c.d, WG),
+    cost: { flops: 0, bytes: 8 * c.rows * c.d + 4 * c.rows },
   });
 }

@@ -19,5 +19,6 @@ export function encodeKMeansFinalize(engine: Engine, c: { k: number; d: number; 
     overrides: { WG },
     args: [packUniforms([['u32', c.k], ['u32', c.d], ['u32', c.blocks], ['u32', c.d4]]), partial, prev, weights, cent, counts],
     workgroups: engine.grid(c.k * (c.d + 1), WG),
+    cost: { flops: c.blocks * c.k * (c.d + 1), bytes: 4 * (c.blocks + 1) * c.k * (c.d + 1) },
   });
 }

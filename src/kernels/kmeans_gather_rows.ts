@@ -27,5 +27,6 @@ export function encodeKMeansGatherRows(engine: Engine, c: GatherRowsCall, idx: B
       ['u32', c.count], ['u32', c.d], ['u32', c.row0], ['u32', c.rows], ['u32', dOut], ['u32', c.direct ? 1 : 0],
     ]), idx, x, out],
     workgroups: engine.grid(c.count * dOut, WG),
+    cost: { flops: 0, bytes: 8 * c.count * dOut + 4 * c.count },
   });
 }

@@ -20,5 +20,6 @@ export function encodeKMeansPrepare(engine: Engine, c: { k: number; d: number; d
     overrides: { WG },
     args: [packUniforms([['u32', c.k], ['u32', kp], ['u32', c.d], ['u32', c.d4]]), cent, centT, cnorm],
     workgroups: engine.grid(kp, WG),
+    cost: { flops: 2 * c.k * c.d, bytes: 4 * (2 * kp * c.d4 * 4 + kp) },
   });
 }

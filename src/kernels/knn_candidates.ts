@@ -1,6 +1,6 @@
 import code from '../../shaders/knn_candidates.wgsl';
 import type { Engine } from '../engine/engine.js';
-import { LOOP_BUDGET, packUniforms, type KernelSpec } from '../engine/kernel.js';
+import { packUniforms, type KernelSpec } from '../engine/kernel.js';
 import type { BufferSlice } from '../engine/tensor.js';
 
 export const knnCandidatesKernel: KernelSpec = {
@@ -20,16 +20,16 @@ export interface CandidateCall {
   first: boolean; finalize: boolean;
 }
 
-/** Candidates one dispatch may evaluate per row for d dims and k neighbours within LOOP_BUDGET. */
-export function candidatesPerDispatch(d: number, k: number): number {
+/** Candidates one dispatch may evaluate per row for d dims and k neighbours within the adapter's loop budget. */
+export function candidatesPerDispatch(loopBudget: number, d: number, k: number): number {
   const depth = Math.ceil(Math.log2(k + 1)) + 1;
   const fixed = k * (depth + 3);
-  return Math.max(1, Math.floor((LOOP_BUDGET - fixed) / (d + k + depth + 2)));
+  return Math.max(1, Math.floor((loopBudget - fixed) / (d + k + depth + 2)));
 }
 
 export function encodeKnnCandidates(engine: Engine, c: CandidateCall, xa: BufferSlice, xb: BufferSlice, cand: BufferSlice,
   vals: BufferSlice, idx: BufferSlice): void {
-  if (c.count > candidatesPerDispatch(c.d, c.k)) {
+  if (c.count > candidatesPerDispatch(engine.traits.loopBudget, c.d, c.k)) {
     throw new RangeError(`knn candidates: ${c.count} candidates exceed the loop budget for d = ${c.d}, k = ${c.k}.`);
   }
   engine.dispatch(knnCandidatesKernel, {
@@ -39,5 +39,6 @@ export function encodeKnnCandidates(engine: Engine, c: CandidateCall, xa: Buffer
       ['u32', c.split], ['u32', c.first ? 1 : 0], ['u32', c.finalize ? 1 : 0], ['u32', 0], ['u32', 0],
     ]), xa, xb, cand, vals, idx],
     workgroups: engine.grid(c.R, WG),
+    cost: { flops: 3 * c.R * c.count * c.d, bytes: 4 * (c.R * c.count * (c.d + 1) + 4 * c.R * c.k) },
   });
 }

@@ -15,5 +15,6 @@ export function encodeNormalizeRows(engine: Engine, x: BufferSlice, y: BufferSli
     overrides: { WG },
     args: [packUniforms([['u32', R], ['u32', C], ['u32', NORMALIZE_MODES[mode]]]), x, y],
     workgroups: engine.grid(R, WG),
+    cost: { flops: 3 * R * C, bytes: 8 * R * C },
   });
 }

@@ -41,5 +41,6 @@ export function encodeOptimizerStep(engine: Engine, c: OptimizerStepCall, g: Buf
       ['f32', c.momentum], ['u32', c.writeTransposed ? 1 : 0],
     ]), g, w, m, v, wt],
     workgroups: engine.grid(n, WG),
+    cost: { flops: 12 * n, bytes: 28 * n },
   });
 }

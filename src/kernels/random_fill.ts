@@ -25,5 +25,6 @@ export function encodeRandomFill(engine: Engine, c: RandomFillCall, x: BufferSli
       ['u32', c.n], ['u32', c.normal ? 1 : 0], ['u32', c.seed >>> 0], ['u32', c.stream >>> 0], ['f32', c.lo], ['f32', c.hi],
     ]), x],
     workgroups: engine.grid(c.n, WG),
+    cost: { flops: 10 * c.n, bytes: 4 * c.n },
   });
 }

@@ -40,5 +40,6 @@ export function encodeReconstructionLoss(engine: Engine, c: ReconstructionLossCa
       ['u32', c.writeGrad ? 1 : 0],
     ]), z, y, grad, rowLoss],
     workgroups: [Math.ceil(c.rows / gy), gy],
+    cost: { flops: 8 * c.rows * c.d, bytes: 12 * c.rows * c.d },
   });
 }

@@ -30,5 +30,6 @@ export function encodeTopkRows(engine: Engine, c: TopkCall, x: BufferSlice, vals
       ['u32', c.selfOffset ?? NO_SELF],
     ]), x, vals, idx],
     workgroups: engine.grid(c.R, WG),
+    cost: { flops: c.R * c.C, bytes: 4 * c.R * c.C + 8 * c.R * c.k },
   });
 }

@@ -24,5 +24,6 @@ export function encodeTransposePad(engine: Engine, b: TransposeBlock, x: BufferS
       ['u32', b.rows], ['u32', b.cols], ['u32', b.k0], ['u32', b.kc], ['u32', b.ld], ['u32', b.col0], ['u32', 0], ['u32', 0],
     ]), x, xt],
     workgroups: engine.grid(b.rows * b.kc, WG),
+    cost: { flops: 0, bytes: 8 * b.rows * b.kc },
   });
 }

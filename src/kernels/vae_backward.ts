@@ -16,5 +16,6 @@ export function encodeVaeBackward(engine: Engine, rows: number, latent: number, 
     overrides: { WG },
     args: [packUniforms([['u32', rows], ['u32', latent], ['f32', klGradScale]]), dz, h, eps, dh],
     workgroups: engine.grid(rows * latent, WG),
+    cost: { flops: 8 * rows * latent, bytes: 20 * rows * latent },
   });
 }

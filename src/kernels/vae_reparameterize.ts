@@ -31,5 +31,6 @@ export function encodeReparameterize(engine: Engine, c: ReparameterizeCall, h: B
       ['u32', c.sample ? 1 : 0], ['u32', c.rowOffset], ['f32', c.klScale],
     ]), h, z, eps, kl],
     workgroups: engine.grid(c.rows, WG),
+    cost: { flops: 12 * c.rows * c.latent, bytes: 16 * c.rows * c.latent },
   });
 }

@@ -49,7 +49,7 @@ export async function approxKnnGraph(engine: Engine, x: Tensor, k: number, o: Ap
   const { xa, xb, split } = dataBindings(engine, x);
   const vals = engine.empty([n, k], 'f32', 'knn.distances');
   const idx = engine.empty([n, k], 'u32', 'knn.indices');
-  const per = candidatesPerDispatch(d, k);
+  const per = candidatesPerDispatch(engine.traits.loopBudget, d, k);
   const trees = o.trees ?? 5;
   const maxRounds = o.maxRounds ?? 10;
   const delta = o.delta ?? 0.001;
