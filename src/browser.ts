@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" />
 /** latentgpu in the browser: `createEngine()` takes its device from `navigator.gpu`. */
 import { Engine, type EngineOptions } from './engine/engine.js';
 import { requestBrowserGpu } from './gpu/browser.js';

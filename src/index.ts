@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" />
 /**
  * latentgpu for Node: `createEngine()` finds a WebGPU device (hardware, llvmpipe or SwiftShader)
  * and everything else works the same as in the browser build (`latentgpu/browser`).
