@@ -155,11 +155,11 @@ export class RunContext {
     return t;
   }
 
-  /** Prints the summary: JSON on stdout with --json, else one line on stderr. */
+  /** Prints the summary: one JSON line on stdout with --json, else one line on stderr. */
   finish(human: string): void {
     this.summary.stages = this.reporter.timings;
     this.summary.total_s = this.reporter.elapsed();
-    if (this.opts.json) process.stdout.write(JSON.stringify(this.summary, null, 2) + '\n');
+    if (this.opts.json) process.stdout.write(JSON.stringify(this.summary) + '\n');
     else this.reporter.note(`${human} (${round(this.reporter.elapsed(), 1)} s: ${Object.entries(this.reporter.timings).map(([k, v]) => `${k} ${round(v, 1)} s`).join(', ')})`);
   }
 

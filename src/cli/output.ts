@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { projectRoot } from './commands/bench.js';
 import { InvalidInputError } from '../engine/errors.js';
@@ -23,6 +23,15 @@ export function checkOutputs(ctx: RunContext): void {
     assertWritable(plot, force);
   }
   if (output === undefined && format !== undefined) throw new InvalidInputError('--format needs an output path (-o).');
+  if (ctx.opts.open && !explorerAvailable()) {
+    throw new InvalidInputError('--open needs the 3D explorer (demo/ and `npm run demo`), which is in the latentgpu repository, ' +
+      'not in the installed package; write the result with -o and drop the file onto the explorer page instead.');
+  }
+}
+
+/** Whether the explorer can be started here: a checkout with demo/ and the script that prepares its data. */
+export function explorerAvailable(root = projectRoot()): boolean {
+  return existsSync(join(root, 'demo', 'index.html')) && existsSync(join(root, 'scripts', 'prepare-demo-data.mjs'));
 }
 
 /**
