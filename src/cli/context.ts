@@ -1,10 +1,11 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { formatBytes, LatentGpuError, LimitError } from '../engine/errors.js';
+import { formatBytes, InvalidInputError, LatentGpuError, LimitError } from '../engine/errors.js';
 import type { Engine } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
 import { createEngine } from '../index.js';
 import { parseAdapterChoice } from '../gpu/types.js';
 import { loadDataset, type Dataset } from '../io/dataset.js';
+import { sameFile } from '../io/write.js';
 import type { Split } from '../io/fashion-mnist.js';
 import { Reporter, round } from './progress.js';
 
@@ -30,6 +31,9 @@ export interface CommonOptions {
   split?: Split;
   limit?: number;
   dropInvalid?: boolean;
+  /** --header / --no-header; undefined: decided from the cells. */
+  header?: boolean;
+  comment?: string;
   seed: number;
   adapter?: string;
   quiet?: boolean;
@@ -72,9 +76,12 @@ export function addCommonOptions(cmd: Command, { output = true, plot = true } = 
       return v;
     })
     .option('--limit <n>', 'use only the first N rows', parseIntOption(1))
-    .option('--drop-invalid', 'skip rows with NaN, Inf or missing values instead of failing');
+    .option('--drop-invalid', 'skip rows with NaN, Inf or missing values instead of failing')
+    .option('--header', 'CSV/TSV and label files: the first row names the columns (default: detected)')
+    .option('--no-header', 'CSV/TSV and label files: the first row is data')
+    .option('--comment <prefix>', 'CSV/TSV: skip rows that start with this text, e.g. "#" (off by default)');
   if (output) {
-    cmd.option('-o, --output <path>', 'output file: .npy, .csv or .tsv (or a folder with --format projector); CSV on stdout without it')
+    cmd.option('-o, --output <path>', 'output file: .npy, .csv or .tsv (or a folder with --format projector); - or no -o: stdout (CSV unless --format)')
       .option('--format <format>', 'npy | csv | tsv | projector (TensorFlow Embedding Projector tensors.tsv + metadata.tsv)')
       .option('--force', 'overwrite existing output files');
   }
@@ -131,9 +138,18 @@ export class RunContext {
   }
 
   load(input: string): Promise<Dataset> {
+    // An output that is also an input would be replaced by the result: refuse before reading.
+    for (const [flag, out] of [['-o', this.opts.output], ['--plot', this.opts.plot]] as const) {
+      for (const src of [input, this.opts.labels]) {
+        if (out !== undefined && src !== undefined && out !== '-' && src !== '-' && sameFile(src, out)) {
+          throw new InvalidInputError(`${flag} ${out} is also an input (${src}); write the result to another file.`);
+        }
+      }
+    }
     return this.reporter.stage('load', (p) => {
       const ds = loadDataset(input, {
         labels: this.opts.labels, ignoreColumns: this.opts.ignore, split: this.opts.split, limit: this.opts.limit, dropInvalid: this.opts.dropInvalid,
+        header: this.opts.header, comment: this.opts.comment,
         onProgress: (done, total) => p.update(done, total || undefined),
       });
       this.summary.input = { name: ds.name, format: ds.format, rows: ds.n, cols: ds.d, dropped: ds.dropped, labelled: !!ds.labels };

@@ -54,7 +54,8 @@ function font(): Font {
 /** Glyphs of `text` (NFC, so that "e" + combining accent uses the precomposed glyph) with their pen x in font units. */
 function layout(text: string): { glyphs: Glyph[]; x: number[]; width: number } {
   const f = font();
-  const glyphs = [...text.normalize('NFC')].map((ch) => f.charToGlyph(ch));
+  // Line breaks inside a label (quoted CSV cells may hold them) are drawn as spaces on one line.
+  const glyphs = [...text.normalize('NFC').replace(/[\r\n\t\v\f]+/g, ' ')].map((ch) => f.charToGlyph(ch));
   const x: number[] = [];
   let pen = 0;
   glyphs.forEach((g, i) => {
