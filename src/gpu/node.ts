@@ -82,7 +82,8 @@ function hasVulkanLoader(): boolean {
  * VK_ICD_FILENAMES / VK_ADD_DRIVER_FILES, or one in the loader's search folders. Only Linux has
  * these folders; elsewhere Dawn uses Metal or D3D12 and this is not asked.
  */
-export function hasVulkanDriver(env: NodeJS.ProcessEnv = process.env, exists = existsSync, list = listJson): boolean {
+export function hasVulkanDriver(env: Record<string, string | undefined> = process.env, exists: (path: string) => boolean = existsSync,
+  list: (dir: string) => string[] = listJson): boolean {
   if (process.platform !== 'linux') return true;
   const named = [env.VK_DRIVER_FILES, env.VK_ICD_FILENAMES, env.VK_ADD_DRIVER_FILES].flatMap((v) => (v ?? '').split(':')).filter(Boolean);
   if (named.some((p) => exists(p))) return true;

@@ -141,6 +141,7 @@ export function outputFormat(path: string, format?: string): OutputFormat {
   if (path === STDOUT) return 'csv';
   const ext = /\.([a-z]+)$/i.exec(path)?.[1]?.toLowerCase();
   if (ext === 'npy' || ext === 'csv' || ext === 'tsv') return ext;
+  if (kindOf(path) === 'stream') return 'csv'; // /dev/stdout, a FIFO: text unless --format says otherwise
   throw new InvalidInputError(`cannot tell the output format of ${path}: use a .npy, .csv or .tsv name, or --format projector with a folder.`);
 }
 
