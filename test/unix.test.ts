@@ -63,6 +63,14 @@ describe('quiet and machine-readable runs', () => {
     for (const l of r.stderr.trim().split('\n')) expect(() => JSON.parse(l), l).not.toThrow();
   });
 
+  it('--json without -o says on stderr and in the summary that the result was not written', async () => {
+    const r = await run(['pca', 'blobs.csv', '--dims', '2', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout.toString())).toMatchObject({ result_written: false });
+    const events = r.stderr.trim().split('\n').map((l) => JSON.parse(l));
+    expect(events).toContainEqual({ event: 'warning', message: expect.stringMatching(/not written: give -o/) });
+  });
+
   it('usage errors exit 2; data errors exit 1', async () => {
     expect((await run(['pca', 'blobs.csv', '--dims', 'two'])).code).toBe(2);
     expect((await run(['pca', 'blobs.csv', '--no-such-option'])).code).toBe(2);
