@@ -1,3 +1,5 @@
+/// <reference types="@webgpu/types" preserve="true" />
+/// <reference lib="esnext.disposable" preserve="true" />
 /** latentgpu in the browser: `createEngine()` takes its device from `navigator.gpu`. */
 import { Engine, type EngineOptions } from './engine/engine.js';
 import { requestBrowserGpu } from './gpu/browser.js';

@@ -1,3 +1,5 @@
+/// <reference types="@webgpu/types" preserve="true" />
+/// <reference lib="esnext.disposable" preserve="true" />
 /**
  * latentgpu for Node: `createEngine()` finds a WebGPU device (hardware, llvmpipe or SwiftShader)
  * and everything else works the same as in the browser build (`latentgpu/browser`).

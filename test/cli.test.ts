@@ -202,11 +202,11 @@ describe('bad input: one sentence, exit code 1, no stack trace', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('--drop-invalid skips the NaN rows; a bad option value exits 1 from the parser', async () => {
+  it('--drop-invalid skips the NaN rows; a bad option value exits 2 (usage error)', async () => {
     const r = await runCli(['pca', at('nan.csv'), '--drop-invalid', '--dims', '1', '-q']);
     expect(r.code).toBe(0);
     expect(r.stdout.trim().split('\n').map((l) => l.split(',')[1])).toEqual(['row', '0', '2']);
-    expect((await runCli(['pca', files.npy, '--dims', 'two'])).code).toBe(1);
+    expect((await runCli(['pca', files.npy, '--dims', 'two'])).code).toBe(2);
     const json = await runCli(['pca', at('nope.npy'), '--json']);
     expect(JSON.parse(json.stdout)).toEqual({ error: expect.stringMatching(/nope\.npy: no such file/), exit_code: 1 });
   });

@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import pngjs from 'pngjs';
 import { loadDataset } from '../src/io/dataset.js';
-import { readDelimited, splitLine } from '../src/io/delimited.js';
+import { readDelimited } from '../src/io/delimited.js';
 import { encodeNpy, npyHeader, readNpyMatrix } from '../src/io/npy.js';
 import { renderScatter } from '../src/io/plot.js';
 import { writeAtomic, writeTable } from '../src/io/write.js';
@@ -81,7 +81,8 @@ describe('CSV / TSV', () => {
     writeFileSync(at('n.tsv'), '1\t2\n3\t4\n');
     const u = readDelimited(at('n.tsv'));
     expect([u.hasHeader, u.rows, u.columns]).toEqual([false, 2, ['c0', 'c1']]);
-    expect(splitLine('a,"b ""q""",c', ',')).toEqual(['a', 'b "q"', 'c']);
+    writeFileSync(at('q.csv'), 'a,b,c\n1,"2","b ""q"""\n');
+    expect(readDelimited(at('q.csv'), { labelColumn: 'c' }).labels).toEqual(['b "q"']);
     writeFileSync(at('ids.csv'), 'id,name,x,y,kind\n7,ann,1,2,a\n8,bob,3,4,b\n');
     const w = readDelimited(at('ids.csv'), { labelColumn: 'kind', ignoreColumns: ['id', '1'] });
     expect([w.cols, w.columns, Array.from(w.data), w.labels]).toEqual([2, ['x', 'y'], [1, 2, 3, 4], ['a', 'b']]);

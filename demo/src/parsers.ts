@@ -1,3 +1,4 @@
+import Papa from 'papaparse';
 import type { Dataset } from './dataset.js';
 
 /** A user file that cannot be read, with a sentence saying where and why. */
@@ -61,17 +62,37 @@ export function parseNpy(buffer: ArrayBuffer, fileName = 'the file'): Dataset {
 
 const LABEL_COLUMN = /^(label|labels|class|target|category)$/i;
 
+const DELIMITERS = [',', '\t', ';', '|'];
+
+/**
+ * The non-empty records of a delimited text, parsed by Papa Parse (the CLI's reader too): the
+ * delimiter sniffed among , tab ; |, quoted cells may hold delimiters and line breaks. Each record
+ * keeps the 1-based line it starts on.
+ */
+function csvRecords(text: string): { cells: string[]; line: number }[] {
+  const body = text.replace(/^\uFEFF/, '');
+  const sniffed = Papa.parse<string[]>(body.slice(0, 65536), { preview: 10, delimitersToGuess: DELIMITERS, skipEmptyLines: true }).meta.delimiter;
+  const delimiter = DELIMITERS.includes(sniffed) ? sniffed : ',';
+  const out: { cells: string[]; line: number }[] = [];
+  let line = 1;
+  for (const cells of Papa.parse<string[]>(body, { delimiter }).data) {
+    const at = line;
+    for (const c of cells) line += c.split('\n').length - 1;
+    line++;
+    if (cells.length === 1 && cells[0].trim() === '') continue;
+    out.push({ cells: cells.map((c) => c.trim()), line: at });
+  }
+  return out;
+}
+
 /**
  * Reads comma-, semicolon- or tab-separated numbers, one point per line. An optional header line
  * names the columns; a column named label/class/target/category (or a first or last column of
  * mostly non-numbers) becomes the labels. Ragged rows and non-numbers are refused with their line and column.
  */
 export function parseCsv(text: string, fileName = 'the file'): Dataset {
-  const lines = text.split(/\r?\n/).map((l, i) => ({ l: l.trim(), line: i + 1 })).filter((r) => r.l.length > 0 && !r.l.startsWith('#'));
-  if (lines.length === 0) throw new FileParseError(`${fileName} has no data lines.`);
-  const sep = [',', ';', '\t'].find((s) => lines[0].l.includes(s)) ?? ',';
-  const split = (l: string) => l.split(sep).map((c) => c.trim().replace(/^"(.*)"$/, '$1'));
-  let rows = lines.map((r) => ({ cells: split(r.l), line: r.line }));
+  let rows = csvRecords(text);
+  if (rows.length === 0) throw new FileParseError(`${fileName} has no data lines.`);
   const isNum = (c: string) => c !== '' && Number.isFinite(Number(c));
   let header: string[] | undefined;
   if (!rows[0].cells.some(isNum) && rows.length > 1) {

@@ -1,10 +1,11 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { formatBytes, LatentGpuError, LimitError } from '../engine/errors.js';
+import { formatBytes, InvalidInputError, LatentGpuError, LimitError } from '../engine/errors.js';
 import type { Engine } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
 import { createEngine } from '../index.js';
 import { parseAdapterChoice } from '../gpu/types.js';
 import { loadDataset, type Dataset } from '../io/dataset.js';
+import { sameFile } from '../io/write.js';
 import type { Split } from '../io/fashion-mnist.js';
 import { Reporter, round } from './progress.js';
 import { formatProfile } from '../engine/profiler.js';
@@ -32,6 +33,9 @@ export interface CommonOptions {
   split?: Split;
   limit?: number;
   dropInvalid?: boolean;
+  /** --header / --no-header; undefined: decided from the cells. */
+  header?: boolean;
+  comment?: string;
   seed: number;
   adapter?: string;
   quiet?: boolean;
@@ -76,9 +80,12 @@ export function addCommonOptions(cmd: Command, { output = true, plot = true } = 
       return v;
     })
     .option('--limit <n>', 'use only the first N rows', parseIntOption(1))
-    .option('--drop-invalid', 'skip rows with NaN, Inf or missing values instead of failing');
+    .option('--drop-invalid', 'skip rows with NaN, Inf or missing values instead of failing')
+    .option('--header', 'CSV/TSV and label files: the first row names the columns (default: detected)')
+    .option('--no-header', 'CSV/TSV and label files: the first row is data')
+    .option('--comment <prefix>', 'CSV/TSV: skip rows that start with this text, e.g. "#" (off by default)');
   if (output) {
-    cmd.option('-o, --output <path>', 'output file: .npy, .csv or .tsv (or a folder with --format projector); CSV on stdout without it')
+    cmd.option('-o, --output <path>', 'output file: .npy, .csv or .tsv (or a folder with --format projector); - or no -o: stdout (CSV unless --format)')
       .option('--format <format>', 'npy | csv | tsv | projector (TensorFlow Embedding Projector tensors.tsv + metadata.tsv)')
       .option('--force', 'overwrite existing output files');
   }
@@ -141,9 +148,18 @@ export class RunContext {
   }
 
   load(input: string): Promise<Dataset> {
+    // An output that is also an input would be replaced by the result: refuse before reading.
+    for (const [flag, out] of [['-o', this.opts.output], ['--plot', this.opts.plot]] as const) {
+      for (const src of [input, this.opts.labels]) {
+        if (out !== undefined && src !== undefined && out !== '-' && src !== '-' && sameFile(src, out)) {
+          throw new InvalidInputError(`${flag} ${out} is also an input (${src}); write the result to another file.`);
+        }
+      }
+    }
     return this.reporter.stage('load', (p) => {
       const ds = loadDataset(input, {
         labels: this.opts.labels, ignoreColumns: this.opts.ignore, split: this.opts.split, limit: this.opts.limit, dropInvalid: this.opts.dropInvalid,
+        header: this.opts.header, comment: this.opts.comment,
         onProgress: (done, total) => p.update(done, total || undefined),
       });
       this.summary.input = { name: ds.name, format: ds.format, rows: ds.n, cols: ds.d, dropped: ds.dropped, labelled: !!ds.labels };
@@ -165,7 +181,7 @@ export class RunContext {
     return t;
   }
 
-  /** Prints the summary: JSON on stdout with --json, else one line on stderr. */
+  /** Prints the summary: one JSON line on stdout with --json, else one line on stderr. */
   finish(human: string): void {
     this.summary.stages = this.reporter.timings;
     this.summary.total_s = this.reporter.elapsed();
@@ -175,7 +191,7 @@ export class RunContext {
       if (typeof this.opts.profile === 'string') writeFileSync(this.opts.profile, JSON.stringify(report, null, 1) + '\n');
       if (!this.opts.quiet && !this.opts.json) process.stderr.write(formatProfile(report) + '\n');
     }
-    if (this.opts.json) process.stdout.write(JSON.stringify(this.summary, null, 2) + '\n');
+    if (this.opts.json) process.stdout.write(JSON.stringify(this.summary) + '\n');
     else this.reporter.note(`${human} (${round(this.reporter.elapsed(), 1)} s: ${Object.entries(this.reporter.timings).map(([k, v]) => `${k} ${round(v, 1)} s`).join(', ')})`);
   }
 

@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { projectRoot } from './commands/bench.js';
 import { InvalidInputError } from '../engine/errors.js';
 import type { Dataset } from '../io/dataset.js';
 import { renderScatter } from '../io/plot.js';
-import { assertWritable, outputFormat, writeAtomic, writeTable, type OutputTable } from '../io/write.js';
+import { assertWritable, outputFormat, STDOUT, writeAtomic, writeTable, type OutputTable } from '../io/write.js';
 import type { RunContext } from './context.js';
 
 /**
@@ -17,12 +17,26 @@ export function checkOutputs(ctx: RunContext): void {
   if (output !== undefined) {
     const f = outputFormat(output, format);
     if (f !== 'projector') assertWritable(output, force);
+    if (output === STDOUT && ctx.opts.json) throw new InvalidInputError('--json prints its summary on stdout, so -o - cannot write there too; give -o a file.');
+    if (output === STDOUT && f === 'npy' && process.stdout.isTTY) throw new InvalidInputError('-o - with --format npy would print binary data on the terminal; redirect stdout to a file or a pipe.');
   }
   if (plot !== undefined) {
-    if (!/\.png$/i.test(plot)) throw new InvalidInputError(`--plot ${plot}: the plot is a PNG, give a .png name.`);
+    if (plot === STDOUT && (output === STDOUT || ctx.opts.json)) {
+      throw new InvalidInputError('--plot - and the result (or the --json summary) cannot both go to stdout; give -o a file.');
+    }
+    if (!/\.png$/i.test(plot) && plot !== STDOUT) throw new InvalidInputError(`--plot ${plot}: the plot is a PNG, give a .png name (or - for stdout).`);
     assertWritable(plot, force);
   }
   if (output === undefined && format !== undefined) throw new InvalidInputError('--format needs an output path (-o).');
+  if (ctx.opts.open && !explorerAvailable()) {
+    throw new InvalidInputError('--open needs the 3D explorer (demo/ and `npm run demo`), which is in the latentgpu repository, ' +
+      'not in the installed package; write the result with -o and drop the file onto the explorer page instead.');
+  }
+}
+
+/** Whether the explorer can be started here: a checkout with demo/ and the script that prepares its data. */
+export function explorerAvailable(root = projectRoot()): boolean {
+  return existsSync(join(root, 'demo', 'index.html')) && existsSync(join(root, 'scripts', 'prepare-demo-data.mjs'));
 }
 
 /**
@@ -42,12 +56,21 @@ export function labelColumn(ds: Dataset): Record<string, ArrayLike<string | numb
 /** Writes `-o` (or CSV on stdout when there is neither -o, --plot nor --json) and records the files. */
 export function emitTable(ctx: RunContext, table: OutputTable): string[] {
   const { output, format, force, plot, json } = ctx.opts;
-  if (output !== undefined) {
+  if (output !== undefined && output !== STDOUT) {
     const files = writeTable(output, table, { format, force });
     ctx.summary.outputs = [...((ctx.summary.outputs as string[]) ?? []), ...files];
     return files;
   }
-  if (plot === undefined && !json) {
+  if (output === STDOUT && format !== undefined && format !== 'csv') {
+    writeTable(output, table, { format, force });
+    return [];
+  }
+  if (json && output === undefined) {
+    // stdout holds the summary: say that the result itself went nowhere.
+    ctx.summary.result_written = false;
+    ctx.reporter.event({ event: 'warning', message: 'the result was not written: give -o FILE (stdout carries the --json summary)' });
+  }
+  if (output === STDOUT || (plot === undefined && !json)) {
     const cols = table.columns ?? Array.from({ length: table.cols }, (_, j) => `dim${j}`);
     const extra = Object.entries(table.extra ?? {});
     const lines = [[...cols, ...extra.map(([k]) => k)].join(',')];

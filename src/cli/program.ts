@@ -37,7 +37,8 @@ export function buildProgram(env: CliEnv = { signal: new AbortController().signa
 }
 
 /**
- * Runs the CLI and returns the exit code: 0 on success, 1 for a user mistake (one sentence on stderr,
+ * Runs the CLI and returns the exit code: 0 on success, 2 for a usage error (unknown option, bad option
+ * value: the parser's message), 1 for a user mistake in the data or files (one sentence on stderr,
  * no stack trace), 130 when interrupted, 70 for an internal error. `argv` is Node-style (two leading entries);
  * `env.engine` lends an engine to every command (tests), which then do not dispose it.
  */
@@ -48,7 +49,8 @@ export async function main(argv = process.argv, env: Partial<CliEnv> = {}): Prom
     return 0;
   } catch (e) {
     removePendingTemps();
-    if (e instanceof CommanderError) return e.exitCode;
+    // Help and --version exit 0; every other parser error is a usage error, 2 by Unix convention.
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     // With --json a pipeline also gets the failure as JSON on stdout.
     const fail = (message: string, code: number) => {
       process.stderr.write(`latentgpu: ${message}\n`);

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import type { AdapterAttempt, AdapterChoice, AdapterKind, GpuContext, GpuRequest } from './types.js';
 import { NoAdapterError, parseAdapterChoice } from './types.js';
 import { describeAdapter, requiredLimits, wantedFeatures } from './limits.js';
@@ -45,8 +45,13 @@ interface Candidate {
 const CANDIDATES: Candidate[] = [
   {
     kind: 'hardware', flags: [], featureLevel: 'core',
-    // Without a Vulkan loader Dawn only prints a warning; say why here instead.
-    prepare: () => (hasVulkanLoader() ? undefined : 'no Vulkan loader (libvulkan.so.1) on this machine'),
+    // Without a Vulkan loader or driver Dawn prints alarming warnings (and a C++ source line) on
+    // stderr that latentgpu cannot stop once Dawn runs; say why here instead and do not start it.
+    prepare: () => {
+      if (!hasVulkanLoader()) return 'no Vulkan loader (libvulkan.so.1) on this machine';
+      if (!hasVulkanDriver()) return 'no Vulkan driver installed (no ICD file in /usr/share/vulkan/icd.d, /etc/vulkan/icd.d or VK_DRIVER_FILES)';
+      return undefined;
+    },
   },
   {
     kind: 'llvmpipe', flags: ['backend=opengl'], featureLevel: 'compatibility',
@@ -70,6 +75,31 @@ function hasVulkanLoader(): boolean {
   const dirs = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/usr/local/lib',
     ...(process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean)];
   return process.platform !== 'linux' || dirs.some((d) => existsSync(`${d}/libvulkan.so.1`));
+}
+
+/**
+ * Whether the Vulkan loader would find a driver: an ICD manifest named by VK_DRIVER_FILES /
+ * VK_ICD_FILENAMES / VK_ADD_DRIVER_FILES, or one in the loader's search folders. Only Linux has
+ * these folders; elsewhere Dawn uses Metal or D3D12 and this is not asked.
+ */
+export function hasVulkanDriver(env: Record<string, string | undefined> = process.env, exists: (path: string) => boolean = existsSync,
+  list: (dir: string) => string[] = listJson): boolean {
+  if (process.platform !== 'linux') return true;
+  const named = [env.VK_DRIVER_FILES, env.VK_ICD_FILENAMES, env.VK_ADD_DRIVER_FILES].flatMap((v) => (v ?? '').split(':')).filter(Boolean);
+  if (named.some((p) => exists(p))) return true;
+  const dataDirs = (env.XDG_DATA_DIRS || '/usr/local/share:/usr/share').split(':').filter(Boolean);
+  const configDirs = (env.XDG_CONFIG_DIRS || '/etc/xdg').split(':').filter(Boolean);
+  const home = env.XDG_DATA_HOME || (env.HOME ? `${env.HOME}/.local/share` : undefined);
+  const dirs = [...configDirs, '/etc', ...(home ? [home] : []), ...dataDirs, '/usr/share'].map((d) => `${d}/vulkan/icd.d`);
+  return dirs.some((d) => list(d).length > 0);
+}
+
+function listJson(dir: string): string[] {
+  try {
+    return readdirSync(dir).filter((f) => f.endsWith('.json'));
+  } catch {
+    return [];
+  }
 }
 
 function isSoftwareName(description: string): AdapterKind | undefined {

@@ -1,7 +1,8 @@
-import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
-import { basename } from 'node:path';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { InvalidInputError } from '../engine/errors.js';
-import { readDelimited } from './delimited.js';
+import { isNumberCell, readDelimited } from './delimited.js';
 import { loadFashionMnist, type Split } from './fashion-mnist.js';
 import { parseIdx } from './idx.js';
 import { NPY_MAGIC, readNpyMatrix } from './npy.js';
@@ -32,6 +33,12 @@ export interface LoadOptions {
   ignoreColumns?: string[];
   /** Skip rows with NaN/Inf instead of failing. */
   dropInvalid?: boolean;
+  /** CSV/TSV and label files: true if the first row is a header, false if it is data; unset: decided from the cells. */
+  header?: boolean;
+  /** CSV/TSV: skip rows whose first cell starts with this text (off by default). */
+  comment?: string;
+  /** The name used in messages (default: the file's name). */
+  name?: string;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -66,12 +73,53 @@ export function encodeLabels(values: ArrayLike<string | number>): { labels: Int3
   return { labels: Int32Array.from(strings, (s) => index.get(s)!), classNames: unique };
 }
 
-/** Reads a labels file: one label per line (text), a 1-D `.npy`, or an IDX vector. */
-export function readLabelsFile(path: string): string[] {
+const LABEL_HEADER = /^(labels?|class(es)?|targets?|category|categories|y|name)$/i;
+
+/**
+ * Reads a labels file: one label per line (text), a 1-D `.npy`, or an IDX vector. A text file's first
+ * line is a header when `header` says so or, unset, when it is text above a number (as for CSV), or a
+ * word such as `label` or `class` in a file with one line more than `rows`.
+ */
+export function readLabelsFile(path: string, opts: { header?: boolean; rows?: number } = {}): string[] {
   const fmt = detectFormat(path);
   if (fmt === 'npy') return Array.from(readNpyMatrix(path).data, String);
   if (fmt === 'idx') return Array.from(parseIdx(readFileSync(path), path).data, String);
-  return readFileSync(path, 'utf8').split(/\r?\n/).map((s) => s.trim()).filter((s, i, a) => s !== '' || i < a.length - 1);
+  const lines = readFileSync(path, 'utf8').replace(/^\uFEFF/, '').split(/\r?\n/).map((s) => s.trim());
+  while (lines.length && lines[lines.length - 1] === '') lines.pop();
+  const [first, second] = lines;
+  const header = opts.header ?? (first !== undefined && !isNumberCell(first) &&
+    ((second !== undefined && isNumberCell(second)) || (LABEL_HEADER.test(first) && lines.length === (opts.rows ?? -2) + 1)));
+  return header ? lines.slice(1) : lines;
+}
+
+/**
+ * Copies stdin (`-`) or a pipe, FIFO or device (which have no size and can be read once) into a
+ * temporary file, so that every reader can seek in it. Returns its path and a function removing it.
+ */
+function spool(input: string): { path: string; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'latentgpu-'));
+  const path = join(dir, 'input');
+  const src = input === '-' ? 0 : openSync(input, 'r');
+  const dst = openSync(path, 'w');
+  try {
+    const buf = new Uint8Array(1 << 20);
+    for (;;) {
+      let n: number;
+      try {
+        n = readSync(src, buf, 0, buf.length, null);
+      } catch (e) {
+        // A non-blocking stdin has nothing yet: wait a little and read again.
+        if ((e as NodeJS.ErrnoException).code === 'EAGAIN') { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5); continue; }
+        throw e;
+      }
+      if (n === 0) break;
+      writeSync(dst, buf, 0, n);
+    }
+  } finally {
+    closeSync(dst);
+    if (src !== 0) closeSync(src);
+  }
+  return { path, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 function checkFinite(ds: Dataset, dropInvalid: boolean, lines?: Int32Array): Dataset {
@@ -105,6 +153,14 @@ function checkFinite(ds: Dataset, dropInvalid: boolean, lines?: Int32Array): Dat
  * uint8 arrays (images) are scaled to [0, 1]. Rows with NaN/Inf are an error naming them, or are dropped.
  */
 export function loadDataset(input: string, opts: LoadOptions = {}): Dataset {
+  if (input === '-' || (existsSync(input) && !statSync(input).isFile() && !statSync(input).isDirectory())) {
+    const copy = spool(input);
+    try {
+      return loadDataset(copy.path, { ...opts, name: input === '-' ? 'stdin' : basename(input) });
+    } finally {
+      copy.remove();
+    }
+  }
   if (opts.limit !== undefined && (!Number.isInteger(opts.limit) || opts.limit < 1)) {
     throw new InvalidInputError(`--limit must be a positive integer, got ${opts.limit}.`);
   }
@@ -119,8 +175,8 @@ export function loadDataset(input: string, opts: LoadOptions = {}): Dataset {
     throw new InvalidInputError(`${input}: no such file (inputs are .npy, .csv, .tsv or IDX files, or the built-in name ${BUILTIN_DATASETS.join(', ')}).`);
   }
   if (statSync(input).isDirectory()) throw new InvalidInputError(`${input} is a directory, not a data file.`);
-  if (statSync(input).size === 0) throw new InvalidInputError(`${input} is empty.`);
-  const name = basename(input);
+  const name = opts.name ?? basename(input);
+  if (statSync(input).size === 0) throw new InvalidInputError(`${name} is empty.`);
   const format = detectFormat(input);
   if (opts.ignoreColumns?.length && format !== 'csv' && format !== 'tsv') {
     throw new InvalidInputError(`--ignore applies to CSV/TSV columns; ${name} is ${format}.`);
@@ -132,7 +188,8 @@ export function loadDataset(input: string, opts: LoadOptions = {}): Dataset {
   if (format === 'csv' || format === 'tsv') {
     const total = statSync(input).size;
     const t = readDelimited(input, {
-      delimiter: format === 'tsv' ? '\t' : ',', labelColumn: labelsIsFile ? undefined : opts.labels, ignoreColumns: opts.ignoreColumns, limit: opts.limit, name,
+      delimiter: /\.(tsv|tab)$/i.test(input) ? '\t' : undefined, header: opts.header, comment: opts.comment,
+      labelColumn: labelsIsFile ? undefined : opts.labels, ignoreColumns: opts.ignoreColumns, limit: opts.limit, name,
       totalBytes: total, onProgress: opts.onProgress,
     });
     ds = { name, format, x: t.data, n: t.rows, d: t.cols, dropped: 0 };
@@ -155,7 +212,7 @@ export function loadDataset(input: string, opts: LoadOptions = {}): Dataset {
         ? `--labels ${opts.labels}: no such column or file.`
         : `--labels ${opts.labels}: no such file (a label column can only be named for CSV/TSV input).`);
     }
-    labelStrings = readLabelsFile(opts.labels);
+    labelStrings = readLabelsFile(opts.labels, { header: opts.header, rows: ds.n });
     if (labelStrings.length < ds.n || (labelStrings.length > ds.n && opts.limit === undefined)) {
       throw new InvalidInputError(`${basename(opts.labels)} has ${labelStrings.length} labels for ${ds.n} rows of ${name}.`);
     }

@@ -1,4 +1,5 @@
 import { closeSync, openSync, readSync } from 'node:fs';
+import Papa from 'papaparse';
 import { InvalidInputError } from '../engine/errors.js';
 
 /** A numeric table read from CSV/TSV, with the optional label column taken out. */
@@ -11,37 +12,27 @@ export interface DelimitedTable {
   hasHeader: boolean;
   /** The label column's cells, one per row, when one was asked for. */
   labels?: string[];
-  /** 1-based file line of each data row, for messages about later checks. */
+  /** 1-based file line where each data row starts, for messages about later checks. */
   lines: Int32Array;
+  /** The delimiter used (given, or sniffed from the first lines). */
+  delimiter: string;
 }
 
 export interface DelimitedOptions {
+  /** Cell separator; sniffed from the first lines among `,` `\t` `;` `|` when not given. */
   delimiter?: string;
   /** A column name from the header, or a 0-based column index (negative counts from the end). */
   labelColumn?: string;
   /** Columns left out (ids, names, dates), by name or 0-based number. */
   ignoreColumns?: string[];
+  /** true: the first row is a header; false: it is data; unset: decided from the cells (see readDelimited). */
+  header?: boolean;
+  /** Rows whose first cell starts with this text are skipped (off unless given, since labels like `#ff0000` are common). */
+  comment?: string;
   limit?: number;
   name?: string;
   onProgress?: (bytesRead: number, totalBytes: number) => void;
   totalBytes?: number;
-}
-
-/** Splits one line; double-quoted fields may contain the delimiter and `""` escapes (not line breaks). */
-export function splitLine(line: string, delim: string): string[] {
-  if (!line.includes('"')) return line.split(delim);
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') { cur += '"'; i++; } else if (c === '"') quoted = false; else cur += c;
-    } else if (c === '"') quoted = true;
-    else if (c === delim) { out.push(cur); cur = ''; } else cur += c;
-  }
-  out.push(cur);
-  return out;
 }
 
 /**
@@ -60,33 +51,61 @@ export function parseCell(cell: string): number | undefined {
   return undefined;
 }
 
-const isNumber = (cell: string) => cell.trim() !== '' && parseCell(cell) !== undefined;
+export const isNumberCell = (cell: string) => cell.trim() !== '' && parseCell(cell) !== undefined;
 
-/** Yields the lines of a text file read in 4 MiB chunks, with their 1-based line numbers. */
-function* fileLines(path: string, onBytes?: (n: number) => void): Generator<[string, number]> {
+const CHUNK = 4 * 1024 * 1024;
+const GUESS = [',', '\t', ';', '|'];
+
+/**
+ * Yields the records of a delimited text file, read in 4 MiB chunks and parsed by Papa Parse (RFC 4180:
+ * quoted cells may hold delimiters, `""` and line breaks), each with the 1-based line it starts on.
+ */
+function* fileRecords(path: string, opts: DelimitedOptions, found: (delimiter: string) => void): Generator<[string[], number]> {
   const fd = openSync(path, 'r');
   try {
-    const buf = new Uint8Array(4 * 1024 * 1024);
+    const buf = new Uint8Array(CHUNK);
     const decoder = new TextDecoder('utf-8');
-    let rest = '';
-    let lineNo = 0;
+    let parser: Papa.Parser | undefined;
+    let partial = '';
+    let base = 0;
+    let line = 1;
     let total = 0;
-    for (;;) {
+    for (let done = false; !done;) {
       const n = readSync(fd, buf, 0, buf.length, null);
       total += n;
-      const text = rest + (n > 0 ? decoder.decode(buf.subarray(0, n), { stream: true }) : decoder.decode());
-      const parts = text.split('\n');
-      rest = n > 0 ? parts.pop()! : '';
-      for (const p of parts) yield [p.endsWith('\r') ? p.slice(0, -1) : p, ++lineNo];
-      onBytes?.(total);
-      if (n === 0) break;
+      done = n === 0;
+      let text = partial + (done ? decoder.decode() : decoder.decode(buf.subarray(0, n), { stream: true }));
+      if (!parser) {
+        if (!done && text.length < 65536) { partial = text; continue; } // enough text to sniff the delimiter
+        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+        const nl = text.indexOf('\n');
+        const newline = nl > 0 && text[nl - 1] === '\r' ? '\r\n' : nl < 0 && text.includes('\r') ? '\r' : '\n';
+        let delimiter = opts.delimiter;
+        if (delimiter === undefined) {
+          const sniff = Papa.parse<string[]>(text.slice(0, 65536), { preview: 10, delimitersToGuess: GUESS, newline: newline as '\n', comments: opts.comment ?? false, skipEmptyLines: true });
+          delimiter = sniff.meta.delimiter && GUESS.includes(sniff.meta.delimiter) ? sniff.meta.delimiter : ',';
+        }
+        found(delimiter);
+        parser = new Papa.Parser({ delimiter, newline: newline as '\n' });
+      }
+      const result = parser.parse(text, base, !done) as Papa.ParseResult<string[]>;
+      const end = result.meta.cursor - base;
+      partial = done ? '' : text.slice(end);
+      base = result.meta.cursor;
+      for (const cells of result.data) {
+        const at = line;
+        for (const c of cells) for (let i = c.indexOf('\n'); i >= 0; i = c.indexOf('\n', i + 1)) line++;
+        line++;
+        yield [cells, at];
+      }
+      opts.onProgress?.(total, opts.totalBytes ?? 0);
     }
   } finally {
     closeSync(fd);
   }
 }
 
-function resolveColumn(spec: string, header: string[] | undefined, width: number, name: string): number {
+function resolveColumn(spec: string, header: string[] | undefined, width: number, name: string, option: string): number {
   if (header) {
     const i = header.findIndex((h) => h.trim() === spec);
     if (i >= 0) return i;
@@ -94,22 +113,25 @@ function resolveColumn(spec: string, header: string[] | undefined, width: number
   if (/^-?\d+$/.test(spec)) {
     const i = Number(spec) < 0 ? width + Number(spec) : Number(spec);
     if (i >= 0 && i < width) return i;
-    throw new InvalidInputError(`${name} has ${width} columns; --labels ${spec} is out of range (0-based, negative from the end).`);
+    throw new InvalidInputError(`${name} has ${width} columns; ${option} ${spec} is out of range (0-based, negative from the end).`);
   }
   throw new InvalidInputError(header
     ? `${name} has no column named "${spec}" (columns: ${header.slice(0, 12).join(', ')}${header.length > 12 ? ', …' : ''}).`
-    : `${name} has no header row, so --labels must be a 0-based column number, not "${spec}".`);
+    : `${name} has no header row, so ${option} must be a 0-based column number, not "${spec}" (pass --header if its first row names the columns).`);
 }
 
+const shown = (d: string) => (d === '\t' ? 'tab' : `"${d}"`);
+
 /**
- * Reads a CSV/TSV file of numbers into float32, line by line (the text is never held whole).
- * The first line is a header when one of its cells is not a number while the cell under it is
- * (or every cell of a single-line file is text). Ragged rows and non-numeric cells are errors that
- * name the line and column.
+ * Reads a CSV/TSV file of numbers into float32, chunk by chunk (the text is never
+ * held whole). Without `header`, the first row is a header when one of its cells is not a number
+ * while the cell under it is (or every cell of a single-row file is text); a header of numbers only
+ * (years, ids) needs `header: true`. Ragged rows and non-numeric cells are errors naming the line and column.
  */
 export function readDelimited(path: string, opts: DelimitedOptions = {}): DelimitedTable {
   const name = opts.name ?? path;
-  const delim = opts.delimiter ?? (/\.(tsv|tab)$/i.test(path) ? '\t' : ',');
+  if (opts.delimiter === undefined && /\.(tsv|tab)$/i.test(path)) opts = { ...opts, delimiter: '\t' };
+  let delim = opts.delimiter ?? ',';
   let header: string[] | undefined;
   let first: { cells: string[]; line: number } | undefined;
   let width = -1;
@@ -120,12 +142,14 @@ export function readDelimited(path: string, opts: DelimitedOptions = {}): Delimi
   const labels: string[] = [];
   let rows = 0;
   let decided = false;
+  let lastAlwaysEmpty = true;
 
   const addRow = (cells: string[], line: number) => {
     if (cells.length !== width) {
       throw new InvalidInputError(`${name} line ${line} has ${cells.length} column${cells.length === 1 ? '' : 's'}, ` +
         `expected ${width} like the first row.`);
     }
+    if (cells[width - 1].trim() !== '') lastAlwaysEmpty = false;
     const numeric = width - skipped.size - (labelCol >= 0 ? 1 : 0);
     if ((rows + 1) * numeric > data.length) {
       const grown = new Float32Array(Math.max(data.length * 2, (rows + 1) * numeric));
@@ -140,7 +164,8 @@ export function readDelimited(path: string, opts: DelimitedOptions = {}): Delimi
       const v = parseCell(cells[j]);
       if (v === undefined) {
         const col = header ? ` ("${header[j].trim()}")` : '';
-        throw new InvalidInputError(`${name} line ${line}, column ${j + 1}${col}: "${cells[j].trim().slice(0, 40)}" is not a number (leave text columns out with --ignore, or name the label column with --labels).`);
+        const hint = rows === 0 && !header && opts.header === undefined ? ', or pass --header if the first row names the columns' : '';
+        throw new InvalidInputError(`${name} line ${line}, column ${j + 1}${col}: "${cells[j].trim().slice(0, 40)}" is not a number (leave text columns out with --ignore, or name the label column with --labels${hint}).`);
       }
       data[o++] = v;
     }
@@ -150,21 +175,22 @@ export function readDelimited(path: string, opts: DelimitedOptions = {}): Delimi
   const decide = (second?: { cells: string[]; line: number }) => {
     const f = first!;
     width = f.cells.length;
-    const isHeader = second
-      ? f.cells.some((c, j) => !isNumber(c) && second.cells[j] !== undefined && isNumber(second.cells[j]))
-      : f.cells.every((c) => !isNumber(c));
+    const isHeader = opts.header ?? (second
+      ? f.cells.some((c, j) => !isNumberCell(c) && second.cells[j] !== undefined && isNumberCell(second.cells[j]))
+      : f.cells.every((c) => !isNumberCell(c)));
     if (isHeader) header = f.cells;
-    if (opts.labelColumn !== undefined) labelCol = resolveColumn(opts.labelColumn, header, width, name);
-    skipped = new Set((opts.ignoreColumns ?? []).map((c) => resolveColumn(c, header, width, name)));
+    if (opts.labelColumn !== undefined) labelCol = resolveColumn(opts.labelColumn, header, width, name, '--labels');
+    skipped = new Set((opts.ignoreColumns ?? []).map((c) => resolveColumn(c, header, width, name, '--ignore')));
     skipped.delete(labelCol);
     decided = true;
     if (!isHeader) addRow(f.cells, f.line);
     if (second) addRow(second.cells, second.line);
   };
 
-  for (const [text, line] of fileLines(path, opts.onProgress && ((b) => opts.onProgress!(b, opts.totalBytes ?? 0)))) {
-    if (text.trim() === '' || text.startsWith('#')) continue;
-    const cells = splitLine(text, delim);
+  const comment = opts.comment;
+  for (const [cells, line] of fileRecords(path, opts, (d) => { delim = d; })) {
+    if (cells.length === 1 && cells[0].trim() === '') continue;
+    if (comment && cells[0].startsWith(comment)) continue;
     if (!first) { first = { cells, line }; continue; }
     if (!decided) decide({ cells, line }); else addRow(cells, line);
     if (opts.limit !== undefined && rows >= opts.limit) break;
@@ -173,11 +199,16 @@ export function readDelimited(path: string, opts: DelimitedOptions = {}): Delimi
   if (!decided) decide();
   if (rows === 0) throw new InvalidInputError(`${name} has a header but no data rows.`);
   if (opts.limit !== undefined && rows > opts.limit) rows = opts.limit;
+  const lastUsed = width - 1 !== labelCol && !skipped.has(width - 1);
+  if (lastAlwaysEmpty && width > 1 && lastUsed && (!header || header[width - 1].trim() === '')) {
+    throw new InvalidInputError(`${name}: the last column (${width}) is empty on every line, as if each line ended with the delimiter ${shown(delim)}; ` +
+      'remove the trailing delimiters, or leave that column out with --ignore -1.');
+  }
   const cols = width - skipped.size - (labelCol >= 0 ? 1 : 0);
   if (cols === 0) throw new InvalidInputError(`${name} has no numeric columns besides the labels.`);
   const names = (header ?? Array.from({ length: width }, (_, j) => `c${j}`)).filter((_, j) => j !== labelCol && !skipped.has(j)).map((s) => s.trim());
   return {
-    data: data.length === rows * cols ? data : data.slice(0, rows * cols), rows, cols, columns: names,
+    data: data.length === rows * cols ? data : data.slice(0, rows * cols), rows, cols, columns: names, delimiter: delim,
     hasHeader: header !== undefined, labels: labelCol >= 0 ? labels.slice(0, rows) : undefined, lines: lines.slice(0, rows),
   };
 }

@@ -1,6 +1,6 @@
-import pngjs from 'pngjs';
+import { encode } from 'fast-png';
 import { InvalidInputError } from '../engine/errors.js';
-import { drawText, GLYPH_HEIGHT, textWidth } from './font.js';
+import { drawText, lineHeight, textWidth } from './font.js';
 
 /** Matplotlib's tab10 then the light halves of tab20: distinct on white, familiar from embedding plots. */
 export const PALETTE: readonly [number, number, number][] = [
@@ -16,6 +16,10 @@ export function classColour(i: number): [number, number, number] {
   const f = (n: number) => { const k = (n + h / 30) % 12; return Math.round(255 * (0.5 - 0.4 * Math.max(-1, Math.min(k - 3, 9 - k, 1)))); };
   return [f(0), f(8), f(4)];
 }
+
+/** Font sizes in pixels of the title and the legend's class names. */
+const TITLE_SIZE = 20;
+const LEGEND_SIZE = 14;
 
 export interface ScatterOptions {
   labels?: ArrayLike<number>;
@@ -47,19 +51,18 @@ function project(points: Float32Array, n: number, dims: number): { xy: Float32Ar
 
 /**
  * Renders a scatter plot of an embedding (2-D, or an oblique projection of the first three
- * dimensions) as a PNG: points coloured by label with a legend of class names. Pure CPU.
+ * dimensions) as an RGB PNG: points coloured by label with a legend of class names, drawn as
+ * written (see font.ts). Pure CPU.
  */
 export function renderScatter(points: Float32Array, n: number, dims: number, opts: ScatterOptions = {}): Uint8Array {
   if (n < 1 || dims < 1) throw new InvalidInputError('nothing to plot: the embedding is empty.');
   const width = opts.width ?? 960;
   const height = opts.height ?? 760;
-  const png = new pngjs.PNG({ width, height });
-  const px = png.data;
-  px.fill(255);
+  const px = new Uint8Array(width * height * 3).fill(255);
   const labels = opts.labels;
   const nClasses = labels ? Math.max(0, ...Array.from(labels)) + 1 : 0;
-  const legend = labels ? Math.min(260, 40 + Math.max(...Array.from({ length: nClasses }, (_, c) => textWidth(opts.classNames?.[c] ?? String(c), 2)))) : 0;
-  const top = opts.title ? 40 : 16;
+  const legend = labels ? Math.min(260, 40 + Math.max(...Array.from({ length: nClasses }, (_, c) => textWidth(opts.classNames?.[c] ?? String(c), LEGEND_SIZE)))) : 0;
+  const top = opts.title ? 16 + lineHeight(TITLE_SIZE) : 16;
   const box = { x0: 16, y0: top, x1: width - legend - 16, y1: height - 16 };
 
   const { xy, depth } = project(points, n, dims);
@@ -80,10 +83,10 @@ export function renderScatter(points: Float32Array, n: number, dims: number, opt
 
   const blend = (x: number, y: number, c: readonly number[], a: number) => {
     if (x < 0 || y < 0 || x >= width || y >= height) return;
-    const o = (y * width + x) * 4;
+    const o = (y * width + x) * 3;
     for (let k = 0; k < 3; k++) px[o + k] = Math.round(px[o + k] * (1 - a) + c[k] * a);
   };
-  const set = (c: readonly number[]) => (x: number, y: number) => blend(x, y, c, 1);
+  const ink = (c: readonly number[]) => (x: number, y: number, coverage: number) => blend(x, y, c, coverage);
 
   // Frame.
   for (let x = box.x0; x <= box.x1; x++) { blend(x, box.y0, [200, 200, 200], 1); blend(x, box.y1, [200, 200, 200], 1); }
@@ -113,16 +116,16 @@ export function renderScatter(points: Float32Array, n: number, dims: number, opt
     }
   }
 
-  if (opts.title) drawText(opts.title, 16, 12, 3, set([40, 40, 40]));
+  if (opts.title) drawText(opts.title, 16, 10, TITLE_SIZE, ink([40, 40, 40]));
   if (labels) {
     const lx = width - legend;
     let ly = top + 4;
     for (let c = 0; c < nClasses && ly < height - 20; c++) {
       const col = classColour(c);
       for (let y = 0; y < 12; y++) for (let x = 0; x < 12; x++) blend(lx + x, ly + y, col, 1);
-      drawText(opts.classNames?.[c] ?? String(c), lx + 20, ly + 6 - GLYPH_HEIGHT, 2, set([30, 30, 30]));
+      drawText(opts.classNames?.[c] ?? String(c), lx + 20, ly + 6 - lineHeight(LEGEND_SIZE) / 2, LEGEND_SIZE, ink([30, 30, 30]));
       ly += 22;
     }
   }
-  return new Uint8Array(pngjs.PNG.sync.write(png));
+  return encode({ width, height, data: px, channels: 3, depth: 8 });
 }

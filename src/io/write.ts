@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { InvalidInputError } from '../engine/errors.js';
 import { npyHeader } from './npy.js';
@@ -11,39 +11,102 @@ export function removePendingTemps(): void {
   pending.clear();
 }
 
-/** Fails with one sentence when `path` exists and `force` is not set. */
-export function assertWritable(path: string, force = false): void {
-  if (existsSync(path)) {
-    if (statSync(path).isDirectory()) throw new InvalidInputError(`${path} is a directory; give a file name for the output.`);
-    if (!force) throw new InvalidInputError(`${path} already exists; pass --force to overwrite it.`);
+/** `-` as an output path: standard output. */
+export const STDOUT = '-';
+
+type Kind = 'missing' | 'file' | 'directory' | 'stream' | 'other';
+
+/** What `path` is, following links: a stream is a FIFO or a character device (written through, never replaced). */
+function kindOf(path: string): Kind {
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    return 'missing';
   }
-  if (!existsSync(dirname(path) || '.')) throw new InvalidInputError(`cannot write ${path}: the folder ${dirname(path)} does not exist.`);
+  if (st.isFile()) return 'file';
+  if (st.isDirectory()) return 'directory';
+  if (st.isFIFO() || st.isCharacterDevice()) return 'stream';
+  return 'other';
+}
+
+function isLink(path: string): boolean {
+  try { return lstatSync(path).isSymbolicLink(); } catch { return false; }
+}
+
+/**
+ * Fails with one sentence when `path` cannot be written: an existing file without `force`, a
+ * directory, a socket, a dangling link or a missing folder. `-` (stdout), FIFOs and character devices
+ * such as /dev/null are written through; a link is followed and its target replaced (with `force`).
+ */
+export function assertWritable(path: string, force = false): void {
+  if (path === STDOUT) return;
+  const kind = kindOf(path);
+  if (kind === 'directory') throw new InvalidInputError(`${path} is a directory; give a file name for the output.`);
+  if (kind === 'other') throw new InvalidInputError(`${path} is not a regular file, a FIFO or a device; latentgpu will not replace it.`);
+  if (kind === 'missing' && isLink(path)) throw new InvalidInputError(`${path} is a link to a missing file (${readlinkSync(path)}); latentgpu will not guess where to write.`);
+  if (kind === 'file' && !force) throw new InvalidInputError(`${path} already exists; pass --force to overwrite it.`);
+  if (kind === 'missing' && !existsSync(dirname(path) || '.')) throw new InvalidInputError(`cannot write ${path}: the folder ${dirname(path)} does not exist.`);
+}
+
+/** Whether two paths name the same existing file (links followed). */
+export function sameFile(a: string, b: string): boolean {
+  try {
+    const [x, y] = [statSync(a), statSync(b)];
+    return x.ino === y.ino && x.dev === y.dev;
+  } catch {
+    return false;
+  }
+}
+
+/** Writes all of `bytes` to a file descriptor, waiting when a non-blocking pipe is full. */
+function writeAll(fd: number, bytes: Uint8Array): void {
+  for (let o = 0; o < bytes.length;) {
+    try {
+      o += writeSync(fd, bytes, o, bytes.length - o);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2);
+    }
+  }
+}
+
+/** Feeds `write`'s appends to `fd`, batching text. */
+function pour(fd: number, write: (append: (bytes: Uint8Array | string) => void) => void): void {
+  const enc = new TextEncoder();
+  let text = '';
+  const flushText = () => { if (text) { writeAll(fd, enc.encode(text)); text = ''; } };
+  write((bytes) => {
+    if (typeof bytes === 'string') { text += bytes; if (text.length > 1 << 20) flushText(); return; }
+    flushText();
+    writeAll(fd, bytes);
+  });
+  flushText();
 }
 
 /**
  * Writes a file under a temporary name in the same folder and renames it into place, so an
- * interrupted or failed write never leaves a partial file at `path`. `write` gets a function that
- * appends bytes.
+ * interrupted or failed write never leaves a partial file at `path` (a link's target is replaced
+ * and the link kept). Standard output (`-`), FIFOs and devices are written straight through.
+ * `write` gets a function that appends bytes.
  */
 export function writeAtomic(path: string, write: (append: (bytes: Uint8Array | string) => void) => void, force = false): void {
   assertWritable(path, force);
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2, 8)}.tmp`);
+  if (path === STDOUT || kindOf(path) === 'stream') {
+    const fd = path === STDOUT ? 1 : openSync(path, 'w');
+    try { pour(fd, write); } finally { if (fd !== 1) closeSync(fd); }
+    return;
+  }
+  const target = isLink(path) ? realpathSync(path) : path;
+  const temp = join(dirname(target), `.${basename(target)}.${process.pid}.${Math.random().toString(36).slice(2, 8)}.tmp`);
   pending.add(temp);
   let fd: number | undefined = openSync(temp, 'w');
   try {
-    const enc = new TextEncoder();
-    let text = '';
-    const flushText = () => { if (text) { writeSync(fd!, enc.encode(text)); text = ''; } };
-    write((bytes) => {
-      if (typeof bytes === 'string') { text += bytes; if (text.length > 1 << 20) flushText(); return; }
-      flushText();
-      for (let o = 0; o < bytes.length;) o += writeSync(fd!, bytes, o, bytes.length - o);
-    });
-    flushText();
+    pour(fd, write);
     fsyncSync(fd);
     closeSync(fd);
     fd = undefined;
-    renameSync(temp, path);
+    renameSync(temp, target);
   } catch (e) {
     if (fd !== undefined) closeSync(fd);
     rmSync(temp, { force: true });
@@ -72,10 +135,13 @@ export function outputFormat(path: string, format?: string): OutputFormat {
     if (!['npy', 'csv', 'tsv', 'projector'].includes(format)) {
       throw new InvalidInputError(`--format ${format} is not one of npy, csv, tsv, projector.`);
     }
+    if (path === STDOUT && format === 'projector') throw new InvalidInputError('--format projector writes two files into a folder; give -o a folder, not -.');
     return format as OutputFormat;
   }
+  if (path === STDOUT) return 'csv';
   const ext = /\.([a-z]+)$/i.exec(path)?.[1]?.toLowerCase();
   if (ext === 'npy' || ext === 'csv' || ext === 'tsv') return ext;
+  if (kindOf(path) === 'stream') return 'csv'; // /dev/stdout, a FIFO: text unless --format says otherwise
   throw new InvalidInputError(`cannot tell the output format of ${path}: use a .npy, .csv or .tsv name, or --format projector with a folder.`);
 }
 
@@ -108,6 +174,7 @@ export function writeTable(path: string, t: OutputTable, opts: { format?: string
   const format = outputFormat(path, opts.format);
   const force = opts.force ?? false;
   if (format === 'npy') {
+    if (path === STDOUT && process.stdout.isTTY) throw new InvalidInputError('-o - with --format npy would print binary data on the terminal; redirect stdout to a file or a pipe.');
     const head = npyHeader(t.data instanceof Float32Array ? '<f4' : t.data instanceof Uint32Array ? '<u4' : '<i4', [t.rows, t.cols]);
     writeAtomic(path, (append) => {
       append(head);

@@ -27,7 +27,7 @@ export async function loadModel(engine: Engine, path: string): Promise<Autoencod
 export function registerAnomalies(program: Command, env: CliEnv): void {
   const cmd = program.command('anomalies')
     .description('Rank rows by autoencoder reconstruction error: the rows the model finds least typical come first.')
-    .argument('<input>', 'a .npy, .csv, .tsv or IDX file, or fashion-mnist')
+    .argument('<input>', 'a .npy, .csv, .tsv or IDX file, - for stdin, or fashion-mnist')
     .option('--model <file>', 'a model from `latentgpu ae --save-model` (without it, one is trained on the input)')
     .option('--top <n>', 'rows listed on stdout', parseIntOption(1), 20)
     .option('--layers <widths>', 'encoder widths when training, e.g. 256,32', parseIntList)

@@ -20,7 +20,7 @@ function register(program: Command, env: CliEnv, name: 'ae' | 'vae'): void {
     .description(variational
       ? 'Train a variational autoencoder on the GPU and write each row\'s latent mean.'
       : 'Train a dense autoencoder on the GPU and write each row\'s latent code.')
-    .argument('<input>', 'a .npy, .csv, .tsv or IDX file, or fashion-mnist')
+    .argument('<input>', 'a .npy, .csv, .tsv or IDX file, - for stdin, or fashion-mnist')
     .option('-d, --dims <n>', 'latent dimensions (default 2, or the last of --layers)', parseIntOption(1))
     .option('--layers <widths>', 'encoder widths after the input, ending with the latent, e.g. 256,64 (decoder mirrored)', parseIntList)
     .option('--epochs <n>', 'training epochs', parseIntOption(1), 10)

@@ -29,6 +29,12 @@ export function registerBench(program: Command, env: CliEnv): void {
     .action(async (name: string, args: string[]) => {
       const root = projectRoot();
       const names = availableBenchmarks(root);
+      // The npm package ships the library and the CLI; the benchmarks need their peers (scikit-learn,
+      // tfjs) and esbuild, so they live in the repository only.
+      if (names.length === 0 || !existsSync(join(root, 'scripts', 'bench.mjs'))) {
+        throw new InvalidInputError('the benchmarks are not part of the installed package: run `latentgpu bench` (or `npm run bench`) ' +
+          'in a clone of the latentgpu repository after `npm run setup`.');
+      }
       if (name !== 'all' && !names.includes(name)) {
         throw new InvalidInputError(`unknown benchmark "${name}": expected one of ${[...names, 'all'].join(', ')}.`);
       }

@@ -29,7 +29,7 @@ export function clusterNames(clusters: ArrayLike<number>, k: number, labels?: Ar
 export function registerCluster(program: Command, env: CliEnv): void {
   const cmd = program.command('cluster')
     .description('k-means on the GPU: group rows into k clusters (or pick k by silhouette with --k auto).')
-    .argument('<input>', 'a .npy, .csv, .tsv or IDX file, or fashion-mnist (an embedding written by latentgpu works too)')
+    .argument('<input>', 'a .npy, .csv, .tsv or IDX file, - for stdin, or fashion-mnist (an embedding written by latentgpu works too)')
     .option('-k, --k <n|auto>', 'number of clusters, or auto to scan --k-range and pick by silhouette', (v) => {
       if (v === 'auto') return 'auto';
       return parseIntOption(1)(v);

@@ -27,7 +27,7 @@ export function registerInfo(program: Command, env: CliEnv): void {
           adapter: engine.kind, description: engine.description, software: engine.isSoftware,
           featureLevel: engine.context.featureLevel, tried: engine.context.tried, limits, features,
         };
-        if (opts.json) { say(JSON.stringify(info, null, 2)); return; }
+        if (opts.json) { say(JSON.stringify(info)); return; }
         say(`adapter      ${info.adapter}${info.software ? ' (software: CPU speed)' : ''}`);
         say(`description  ${info.description}`);
         say(`feature level ${info.featureLevel}`);

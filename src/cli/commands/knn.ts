@@ -41,7 +41,7 @@ export function neighbourVoteAccuracy(indices: Uint32Array, k: number, labels: A
 export function registerKnn(program: Command, env: CliEnv): void {
   const cmd = program.command('knn')
     .description('Nearest neighbours of every row (or of some rows / query vectors): similar items, recommendations.')
-    .argument('<input>', 'a .npy, .csv, .tsv or IDX file, or fashion-mnist (an embedding written by latentgpu works too)')
+    .argument('<input>', 'a .npy, .csv, .tsv or IDX file, - for stdin, or fashion-mnist (an embedding written by latentgpu works too)')
     .option('-k, --k <n>', 'neighbours per item', parseIntOption(1, 128), 10)
     .option('--query <ids|file>', 'row numbers (0-based, comma-separated) or a file of query vectors with the same columns')
     .addOption(new Option('--method <method>', 'kNN graph method (auto: approximate above 100,000 rows)').choices(['exact', 'approx', 'auto']).default('auto'));

@@ -8,7 +8,7 @@ interface PcaCliOptions extends CommonOptions { dims: number }
 export function registerPca(program: Command, env: CliEnv): void {
   const cmd = program.command('pca')
     .description('Principal component analysis on the GPU: project onto the directions of largest variance.')
-    .argument('<input>', 'a .npy, .csv, .tsv or IDX file, or fashion-mnist')
+    .argument('<input>', 'a .npy, .csv, .tsv or IDX file, - for stdin, or fashion-mnist')
     .option('-d, --dims <n>', 'components to keep', parseIntOption(1), 2)
     .option('--open', 'show the result in the 3D explorer');
   addCommonOptions(cmd)

@@ -17,7 +17,7 @@ export const DEFAULT_VIA_ABOVE = 50;
 export function registerTsne(program: Command, env: CliEnv): void {
   const cmd = program.command('tsne')
     .description('t-SNE on the GPU: a 2-D or 3-D map where similar rows land close together.')
-    .argument('<input>', 'a .npy, .csv, .tsv or IDX file, or fashion-mnist')
+    .argument('<input>', 'a .npy, .csv, .tsv or IDX file, - for stdin, or fashion-mnist')
     .option('-d, --dims <n>', '2 or 3', (v) => {
       if (v !== '2' && v !== '3') throw new InvalidArgumentError('t-SNE embeds in 2 or 3 dimensions.');
       return Number(v);

@@ -1,0 +1,4 @@
+import { defineConfig } from 'vite';
+
+// Relative asset paths, so that dist/ can be served from any folder.
+export default defineConfig({ base: './' });
