@@ -6,6 +6,7 @@ import { registerInfo } from './commands/info.js';
 import { registerKnn } from './commands/knn.js';
 import { registerCluster } from './commands/cluster.js';
 import { registerAnomalies } from './commands/anomalies.js';
+import { registerClassify } from './commands/classify.js';
 import { registerTsne } from './commands/tsne.js';
 import { registerPca } from './commands/pca.js';
 import { registerAutoencoders } from './commands/autoencoder.js';
@@ -30,6 +31,7 @@ export function buildProgram(env: CliEnv = { signal: new AbortController().signa
   registerKnn(program, env);
   registerAnomalies(program, env);
   registerCluster(program, env);
+  registerClassify(program, env);
   registerBench(program, env);
   return program;
 }
