@@ -121,6 +121,20 @@ describe('latentgpu generate', () => {
       }
     }
 
+    // --show --rows: the chosen input rows as they are, in the order given, no model needed.
+    const sh = json(await ok(['generate', files.npy, '--show', '--rows', '7,2,90', '--columns', '2', '--grid', at('show.png'), '--json']));
+    expect([sh.grid.tiles, sh.grid.columns]).toEqual([3, 2]);
+    const shp = pngjs.PNG.sync.read(readFileSync(at('show.png')));
+    const shl = gridLayout(3, { shape: { height: 4, width: 4, channels: 1 }, columns: 2, captions: ['row'], title: 'data.npy' });
+    expect([shp.width, shp.height]).toEqual([shl.width, shl.height]);
+    [7, 2, 90].forEach((row, tile) => {
+      const [x0, y0] = shl.tileOrigin(tile);
+      for (let p = 0; p < D; p++) {
+        const o = ((y0 + Math.floor(p / 4) * shl.scale + 1) * shp.width + x0 + (p % 4) * shl.scale + 1) * 4;
+        expect(shp.data[o], `shown row ${row} pixel ${p}`).toBe(Math.round(255 * x[row * D + p]));
+      }
+    });
+
     // Samples: the asked number of tiles, laid out in the asked columns, with --image-shape.
     const g = json(await ok(['generate', '--model', at('vae.safetensors'), '--n', '7', '--columns', '3', '--image-shape', '2x8', '--grid', at('samples.png'), '--json']));
     expect([g.grid.tiles, g.grid.columns, g.grid.image_shape]).toEqual([7, 3, [2, 8, 1]]);
@@ -140,6 +154,9 @@ describe('latentgpu generate', () => {
       [['generate', '--model', at('vae.safetensors'), '--interpolate', '0,1'], /--interpolate needs input rows/],
       [['generate', '--model', at('vae.safetensors'), '--n', '2', '--image-shape', '3x3', '--grid', at('bad.png')], /holds 9 values but the rows have 16/],
       [['generate', '--model', at('missing.safetensors'), '--n', '2'], /no such file/],
+      [['generate', '--n', '2'], /--n needs a trained model: --model FILE/],
+      [['generate', files.npy, '--model', at('vae.safetensors'), '--n', '2', '--rows', '1'], /--rows selects input rows for --reconstruct and --show/],
+      [['generate', files.npy, '--show', '--rows', '1,120'], /--rows: row 120 is out of range \(data\.npy has 120 rows/],
     ];
     for (const [args, message] of cases) {
       const r = await runCli(args);

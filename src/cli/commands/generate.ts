@@ -11,7 +11,7 @@ import { loadModel } from './anomalies.js';
 
 interface GenerateCliOptions extends CommonOptions {
   model?: string; n?: number; decode?: string; interpolate?: [number, number]; steps: number; reconstruct?: string | boolean;
-  grid?: string; imageShape?: ImageShape; columns?: number;
+  show?: boolean; rows?: number[]; grid?: string; imageShape?: ImageShape; columns?: number;
 }
 
 /** Reconstructions drawn in the grid (as original/reconstruction pairs) at most. */
@@ -28,11 +28,65 @@ export function linePoints(a: ArrayLike<number>, b: ArrayLike<number>, steps: nu
   return out;
 }
 
+/** Only the `--rows` of a data set (in the order given), remembering their original numbers in `keptRows`. */
+function selectRows(ds: Dataset, rows: number[] | undefined): Dataset {
+  if (!rows) return ds;
+  const bad = rows.find((r) => r >= ds.n);
+  if (bad !== undefined) throw new InvalidInputError(`--rows: row ${bad} is out of range (${ds.name} has ${ds.n} rows, numbered from 0).`);
+  const x = new Float32Array(rows.length * ds.d);
+  rows.forEach((r, i) => x.set(ds.x.subarray(r * ds.d, (r + 1) * ds.d), i * ds.d));
+  const original = (r: number) => (ds.keptRows ? ds.keptRows[r] : r);
+  return { ...ds, x, n: rows.length, labels: ds.labels ? Int32Array.from(rows, (r) => ds.labels![r]) : undefined, keptRows: Int32Array.from(rows, original) };
+}
+
+/** A caption per row: its label, else its row number in the input. */
+function rowCaptions(ds: Dataset): string[] {
+  return Array.from({ length: ds.n }, (_, i) => (ds.labels ? (ds.classNames?.[ds.labels[i]] ?? String(ds.labels[i])) : `row ${ds.keptRows ? ds.keptRows[i] : i}`));
+}
+
+/** Writes -o (or CSV on stdout) and the --grid picture; reconstructions are drawn beside their originals. */
+async function writeRows(ctx: RunContext, opts: GenerateCliOptions, data: Float32Array, rows: number, D: number, ds: Dataset | undefined,
+  mode: string, captions?: string[], originals?: Float32Array): Promise<void> {
+  await ctx.reporter.stage('write', () => {
+    if (opts.output !== undefined || (opts.grid === undefined && !opts.json)) {
+      emitTable(ctx, { data, rows, cols: D, columns: Array.from({ length: D }, (_, j) => `x${j}`) });
+    }
+    if (opts.grid === undefined) return;
+    const shape = inferImageShape(D, opts.imageShape ?? (ds?.images ? { ...ds.images, channels: 1 } : undefined));
+    let tiles = data;
+    let count = rows;
+    let columns = opts.columns;
+    if (originals) {
+      count = Math.min(rows, GRID_PAIRS);
+      tiles = new Float32Array(2 * count * D);
+      const names = rowCaptions(ds!);
+      captions = [];
+      for (let i = 0; i < count; i++) {
+        tiles.set(originals.subarray(i * D, (i + 1) * D), 2 * i * D);
+        tiles.set(data.subarray(i * D, (i + 1) * D), (2 * i + 1) * D);
+        captions.push(names[i], 'decoded');
+      }
+      count *= 2;
+      columns ??= Math.min(count, 2 * Math.min(8, Math.ceil(Math.sqrt(count / 2))));
+    }
+    if (mode === 'interpolate' || mode === 'show') columns ??= Math.min(count, 16);
+    const titles: Record<string, string> = {
+      n: `${count} samples (seed ${opts.seed})`, interpolate: 'interpolation', decode: 'decoded points', reconstruct: 'reconstructions', show: ds?.name ?? '',
+    };
+    const gridOpts = { shape, columns, captions, title: titles[mode] };
+    const png = renderImageGrid(tiles, count, gridOpts);
+    writeAtomic(opts.grid, (append) => append(png), opts.force);
+    const layout = gridLayout(count, gridOpts);
+    ctx.summary.grid = { path: opts.grid, tiles: count, columns: layout.columns, image_shape: [shape.height, shape.width, shape.channels] };
+    ctx.summary.outputs = [...((ctx.summary.outputs as string[]) ?? []), opts.grid];
+  });
+}
+
 export function registerGenerate(program: Command, env: CliEnv): void {
   const cmd = program.command('generate')
     .description('Turn a trained VAE (or autoencoder) back into data: samples, decoded latent points, interpolations, reconstructions.')
-    .argument('[input]', 'data for --interpolate and --reconstruct: a .npy, .csv, .tsv or IDX file, or fashion-mnist')
-    .requiredOption('--model <file>', 'a model from `latentgpu vae|ae --save-model`')
+    .argument('[input]', 'data for --interpolate, --reconstruct and --show: a .npy, .csv, .tsv or IDX file, or fashion-mnist')
+    .option('--model <file>', 'a model from `latentgpu vae|ae --save-model` (needed by all but --show)')
     .option('--n <count>', 'draw this many samples from the prior N(0, I) (VAE only; seeded by --seed)', parseIntOption(1, 1_000_000))
     .option('--decode <points>', 'decode latent coordinates: a .npy/.csv/.tsv file with one point per row')
     .option('--interpolate <a,b>', 'decode the straight latent path between input rows a and b (0-based)', (v) => {
@@ -42,6 +96,11 @@ export function registerGenerate(program: Command, env: CliEnv): void {
     })
     .option('--steps <n>', 'points on the interpolation path, both ends included', parseIntOption(2, 10_000), 10)
     .option('--reconstruct [input]', "the model's reconstructions of the input rows (encode, then decode the code)")
+    .option('--show', 'no model: the input rows as they are (with --grid: thumbnails, e.g. of neighbours from `latentgpu knn`)')
+    .option('--rows <ids>', 'only these input rows (0-based, comma-separated) for --reconstruct and --show', (v) => {
+      if (!/^\d+(,\d+)*$/.test(v.replace(/\s/g, ''))) throw new InvalidArgumentError('expected row numbers separated by commas, e.g. 0,17,42.');
+      return v.replace(/\s/g, '').split(',').map(Number);
+    })
     .option('--grid <png>', 'draw the rows as a grid of images (reconstructions beside their originals)')
     .option('--image-shape <HxW[xC]>', 'image shape of a row, channels last (default: the data set\'s, or square grey / RGB)', parseImageShape)
     .option('--columns <n>', 'tiles per row of the grid', parseIntOption(1, 256));
@@ -52,15 +111,16 @@ export function registerGenerate(program: Command, env: CliEnv): void {
       '  latentgpu generate --model vae.safetensors --n 64 --seed 3 --grid samples.png -o samples.npy\n' +
       '  latentgpu generate fashion-mnist --model vae.safetensors --interpolate 0,1 --steps 10 --grid strip.png\n' +
       '  latentgpu generate --model vae.safetensors --decode z.npy -o decoded.npy\n' +
-      '  latentgpu generate fashion-mnist --split test --limit 16 --model vae.safetensors --reconstruct --grid recon.png')
+      '  latentgpu generate fashion-mnist --split test --limit 16 --model vae.safetensors --reconstruct --grid recon.png\n' +
+      '  latentgpu generate fashion-mnist --show --rows 0,17,42 --grid garments.png')
     .action(async (input: string | undefined, opts: GenerateCliOptions) => {
       const ctx = new RunContext('generate', opts, env);
       try {
-        const modes = (['n', 'decode', 'interpolate', 'reconstruct'] as const).filter((m) => opts[m] !== undefined);
+        const modes = (['n', 'decode', 'interpolate', 'reconstruct', 'show'] as const).filter((m) => opts[m] !== undefined);
         if (modes.length !== 1) {
           throw new InvalidInputError(modes.length === 0
-            ? 'say what to generate: --n samples, --decode points, --interpolate a,b or --reconstruct.'
-            : `give one of --n, --decode, --interpolate and --reconstruct, not ${modes.map((m) => `--${m}`).join(' and ')}.`);
+            ? 'say what to generate: --n samples, --decode points, --interpolate a,b, --reconstruct or --show.'
+            : `give one of --n, --decode, --interpolate, --reconstruct and --show, not ${modes.map((m) => `--${m}`).join(' and ')}.`);
         }
         const mode = modes[0];
         checkOutputs(ctx);
@@ -69,8 +129,19 @@ export function registerGenerate(program: Command, env: CliEnv): void {
           assertWritable(opts.grid, opts.force);
         }
         const dataPath = typeof opts.reconstruct === 'string' ? opts.reconstruct : input;
-        if ((mode === 'interpolate' || mode === 'reconstruct') && dataPath === undefined) {
+        if (mode !== 'show' && opts.model === undefined) throw new InvalidInputError(`--${mode} needs a trained model: --model FILE from \`latentgpu vae|ae --save-model\`.`);
+        if (opts.rows && mode !== 'reconstruct' && mode !== 'show') throw new InvalidInputError('--rows selects input rows for --reconstruct and --show.');
+        const usesInput = mode === 'interpolate' || mode === 'reconstruct' || mode === 'show';
+        if (usesInput && dataPath === undefined) {
           throw new InvalidInputError(`--${mode} needs input rows: give a data file or fashion-mnist before the options.`);
+        }
+        let ds: Dataset | undefined;
+        if (usesInput) ds = selectRows(await ctx.load(dataPath!), opts.rows);
+        if (mode === 'show') {
+          ctx.summary.result = { mode, rows: ds!.n, cols: ds!.d };
+          await writeRows(ctx, opts, ds!.x, ds!.n, ds!.d, ds, 'show', rowCaptions(ds!));
+          ctx.finish(`generate: ${ds!.n} input rows${ctx.summary.outputs ? `, wrote ${(ctx.summary.outputs as string[]).join(', ')}` : ''}`);
+          return;
         }
         const engine = await ctx.engine();
         const model = ctx.track(await ctx.reporter.stage('model', () => loadModel(engine, opts.model!)));
@@ -79,9 +150,7 @@ export function registerGenerate(program: Command, env: CliEnv): void {
         if (mode === 'n' && !isVae) {
           throw new InvalidInputError(`${opts.model} is a plain autoencoder: it has no prior to sample from; it can --decode, --interpolate and --reconstruct (train a sampler with latentgpu vae).`);
         }
-        let ds: Dataset | undefined;
-        if (mode === 'interpolate' || mode === 'reconstruct') {
-          ds = await ctx.load(dataPath!);
+        if (ds) {
           if (ds.d !== model.inputWidth) throw new InvalidInputError(`the model expects rows of ${model.inputWidth} values but ${ds.name} has ${ds.d} columns.`);
         }
         ctx.checkAbort();
@@ -120,37 +189,7 @@ export function registerGenerate(program: Command, env: CliEnv): void {
         ctx.checkAbort();
 
         const D = model.inputWidth;
-        await ctx.reporter.stage('write', () => {
-          if (opts.output !== undefined || (opts.grid === undefined && !opts.json)) {
-            emitTable(ctx, { data: out.data, rows: out.rows, cols: D, columns: Array.from({ length: D }, (_, j) => `x${j}`) });
-          }
-          if (opts.grid === undefined) return;
-          const shape = inferImageShape(D, opts.imageShape ?? (ds?.images ? { ...ds.images, channels: 1 } : undefined));
-          let tiles = out.data;
-          let count = out.rows;
-          let columns = opts.columns;
-          if (originals) {
-            // Original, then its reconstruction, pair by pair.
-            count = Math.min(out.rows, GRID_PAIRS);
-            tiles = new Float32Array(2 * count * D);
-            captions = [];
-            for (let i = 0; i < count; i++) {
-              tiles.set(originals.subarray(i * D, (i + 1) * D), 2 * i * D);
-              tiles.set(out.data.subarray(i * D, (i + 1) * D), (2 * i + 1) * D);
-              captions.push(ds!.labels ? (ds!.classNames?.[ds!.labels[i]] ?? String(ds!.labels[i])) : `row ${i}`, 'decoded');
-            }
-            count *= 2;
-            columns ??= Math.min(count, 2 * Math.min(8, Math.ceil(Math.sqrt(count / 2))));
-          }
-          if (mode === 'interpolate') columns ??= count;
-          const title = mode === 'n' ? `${count} samples (seed ${opts.seed})` : mode === 'interpolate' ? 'interpolation' : mode === 'decode' ? 'decoded points' : 'reconstructions';
-          const gridOpts = { shape, columns, captions, title };
-          const png = renderImageGrid(tiles, count, gridOpts);
-          writeAtomic(opts.grid, (append) => append(png), opts.force);
-          const layout = gridLayout(count, gridOpts);
-          ctx.summary.grid = { path: opts.grid, tiles: count, columns: layout.columns, image_shape: [shape.height, shape.width, shape.channels] };
-          ctx.summary.outputs = [...((ctx.summary.outputs as string[]) ?? []), opts.grid];
-        });
+        await writeRows(ctx, opts, out.data, out.rows, D, ds, mode, captions, originals);
         let finite = 0;
         for (const v of out.data) if (Number.isFinite(v)) finite++;
         ctx.summary.result = { mode: mode === 'n' ? 'sample' : mode, rows: out.rows, cols: D, non_finite: out.data.length - finite };
