@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import pngjs from 'pngjs';
 import { encodeNpy } from '../src/io/npy.js';
 import { accuracy, confusionMatrix, holdoutSplit, knnClassify, voteProbabilities } from '../src/models/classify/index.js';
 import { blobs, runCli, tempDir, writeFormats } from './cli-helpers.js';
@@ -108,6 +109,18 @@ describe('latentgpu classify', () => {
     expect(r.stderr).toMatch(/holdout accuracy 1 on 24 rows/);
   });
 
+  it('--confusion draws the matrix: full-share blue on the diagonal only', async () => {
+    const r = await runCli(['classify', files.csv, '--labels', 'class', '--holdout', '0.2', '--k', '5', '--confusion', at('cm.png'), '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const png = pngjs.PNG.sync.read(readFileSync(at('cm.png')));
+    // Every held-out row is right, so exactly 4 cells (the diagonal) are filled with the full colour.
+    let full = 0;
+    for (let o = 0; o < png.data.length; o += 4) if (png.data[o] === 31 && png.data[o + 1] === 119 && png.data[o + 2] === 180) full++;
+    const cell = 51 * 51;
+    expect(full).toBeGreaterThan(4 * cell * 0.8);
+    expect(full).toBeLessThanOrEqual(4 * cell);
+  });
+
   it('--json reports the accuracy and the confusion matrix, also through --via pca', async () => {
     const r = await runCli(['classify', files.npy, '--labels', files.labelsFile, '--holdout', '0.25', '--via', 'pca:3', '--json']);
     expect(r.code, r.stderr).toBe(0);
@@ -153,6 +166,7 @@ describe('latentgpu classify', () => {
       [['classify', files.npy, '--labels', files.labelsFile, '--query', files.npy, '--k', '121'], /--k 121 neighbours asked for, but blobs\.npy has only 120 labelled reference rows/],
       [['classify', files.npy, '--labels', files.labelsFile, '--holdout', '0.5', '--k', '61'], /only 60 labelled reference rows/],
       [['classify', files.npy, '--labels', files.labelsFile], /nothing to predict/],
+      [['classify', files.npy, '--labels', files.labelsFile, '--confusion', at('c.png')], /--confusion draws the --holdout confusion matrix/],
     ];
     for (const [args, message] of cases) {
       const r = await runCli(args);

@@ -124,8 +124,8 @@ export function renderImageGrid(rows: Float32Array, n: number, opts: GridOptions
   return encodePng(px, width, height);
 }
 
-/** RGBA bytes → PNG file bytes: the one place that knows the PNG encoder. */
-function encodePng(rgba: Uint8Array, width: number, height: number): Uint8Array {
+/** RGBA bytes → PNG file bytes: the one place here that knows the PNG encoder. */
+export function encodePng(rgba: Uint8Array, width: number, height: number): Uint8Array {
   const png = new pngjs.PNG({ width, height });
   png.data.set(rgba);
   return new Uint8Array(pngjs.PNG.sync.write(png));

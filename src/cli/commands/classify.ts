@@ -1,7 +1,9 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { InvalidInputError } from '../../engine/errors.js';
 import { encodeLabels, loadDataset, type Dataset } from '../../io/dataset.js';
+import { renderConfusion } from '../../io/confusion-plot.js';
 import type { Split } from '../../io/fashion-mnist.js';
+import { assertWritable, writeAtomic } from '../../io/write.js';
 import { accuracy, confusionMatrix, holdoutSplit, knnClassify, type KnnPrediction, type VoteWeights } from '../../models/classify/index.js';
 import { addCommonOptions, parseIntOption, RunContext, type CommonOptions, type CliEnv } from '../context.js';
 import { checkOutputs, emitTable } from '../output.js';
@@ -11,7 +13,7 @@ import { loadModel } from './anomalies.js';
 
 interface ClassifyCliOptions extends CommonOptions {
   k: number; query?: string; querySplit: Split; holdout?: number; weights: VoteWeights; via?: ViaSpec; model?: string;
-  epochs: number; batchSize: number;
+  epochs: number; batchSize: number; confusion?: string;
 }
 
 /** The labelled rows of a data set, its unlabelled rows (an empty label cell) and the class names without the blank. */
@@ -64,6 +66,7 @@ export function registerClassify(program: Command, env: CliEnv): void {
       if (!(f > 0 && f < 1)) throw new InvalidArgumentError('expected a fraction between 0 and 1, e.g. 0.2.');
       return f;
     })
+    .option('--confusion <png>', 'with --holdout: draw the confusion matrix as a PNG heat map')
     .option('--via <pca:N|ae:N>', 'vote in a reduced space, fitted on reference and query rows together (labels unused)', parseVia)
     .option('--model <file>', 'vote in the latent space of a model from `latentgpu ae|vae --save-model`')
     .option('--epochs <n>', 'autoencoder epochs for --via ae:N', parseIntOption(1), 10)
@@ -79,6 +82,11 @@ export function registerClassify(program: Command, env: CliEnv): void {
       const ctx = new RunContext('classify', opts, env);
       try {
         checkOutputs(ctx);
+        if (opts.confusion !== undefined) {
+          if (opts.holdout === undefined) throw new InvalidInputError('--confusion draws the --holdout confusion matrix; add --holdout 0.2.');
+          if (!/\.png$/i.test(opts.confusion)) throw new InvalidInputError(`--confusion ${opts.confusion}: the picture is a PNG, give a .png name.`);
+          assertWritable(opts.confusion, opts.force);
+        }
         if (opts.via && opts.model) throw new InvalidInputError('give either --via or --model, not both.');
         const ds = await ctx.load(input);
         const ref = splitLabelled(ds);
@@ -141,6 +149,11 @@ export function registerClassify(program: Command, env: CliEnv): void {
             classes: names, confusion_matrix: names.map((_, i) => Array.from(m.subarray(i * names.length, (i + 1) * names.length))),
           };
           if (!opts.json) for (const line of confusionLines(m, names)) ctx.reporter.note(line);
+          if (opts.confusion) {
+            const png = renderConfusion(m, names, `${opts.k}-NN on ${ds.name}: accuracy ${round(acc, 3)} on ${test.rows.length} held-out rows`);
+            writeAtomic(opts.confusion, (append) => append(png), opts.force);
+            ctx.summary.outputs = [...((ctx.summary.outputs as string[]) ?? []), opts.confusion];
+          }
           if (!queryCount) table = { rows: test.rows, pred, truth: test.labels };
         }
         if (queryCount) {
