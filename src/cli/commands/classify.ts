@@ -25,6 +25,7 @@ export function splitLabelled(ds: Dataset): { labelled: Uint32Array; unlabelled:
   const labelled: number[] = [];
   const unlabelled: number[] = [];
   for (let i = 0; i < ds.n; i++) ((names[ds.labels[i]] ?? '') === '' ? unlabelled : labelled).push(i);
+  if (!unlabelled.length) return { labelled: Uint32Array.from(labelled), unlabelled: new Uint32Array(0), labels: ds.labels, classNames: names };
   // Re-encode without the blank, so that numeric labels sort as numbers again.
   const enc = encodeLabels(labelled.map((i) => names[ds.labels![i]] ?? String(ds.labels![i])));
   return { labelled: Uint32Array.from(labelled), unlabelled: Uint32Array.from(unlabelled), labels: enc.labels, classNames: enc.classNames };
