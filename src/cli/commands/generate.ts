@@ -11,7 +11,7 @@ import { loadModel } from './anomalies.js';
 
 interface GenerateCliOptions extends CommonOptions {
   model?: string; n?: number; decode?: string; interpolate?: [number, number]; steps: number; reconstruct?: string | boolean;
-  show?: boolean; rows?: number[]; grid?: string; imageShape?: ImageShape; columns?: number;
+  show?: boolean; rows?: number[]; grid?: string; title?: string; imageShape?: ImageShape; columns?: number;
 }
 
 /** Reconstructions drawn in the grid (as original/reconstruction pairs) at most. */
@@ -73,7 +73,7 @@ async function writeRows(ctx: RunContext, opts: GenerateCliOptions, data: Float3
     const titles: Record<string, string> = {
       n: `${count} samples (seed ${opts.seed})`, interpolate: 'interpolation', decode: 'decoded points', reconstruct: 'reconstructions', show: ds?.name ?? '',
     };
-    const gridOpts = { shape, columns, captions, title: titles[mode] };
+    const gridOpts = { shape, columns, captions, title: opts.title ?? titles[mode] };
     const png = renderImageGrid(tiles, count, gridOpts);
     writeAtomic(opts.grid, (append) => append(png), opts.force);
     const layout = gridLayout(count, gridOpts);
@@ -103,7 +103,8 @@ export function registerGenerate(program: Command, env: CliEnv): void {
     })
     .option('--grid <png>', 'draw the rows as a grid of images (reconstructions beside their originals)')
     .option('--image-shape <HxW[xC]>', 'image shape of a row, channels last (default: the data set\'s, or square grey / RGB)', parseImageShape)
-    .option('--columns <n>', 'tiles per row of the grid', parseIntOption(1, 256));
+    .option('--columns <n>', 'tiles per row of the grid', parseIntOption(1, 256))
+    .option('--title <text>', 'title drawn above the grid');
   addCommonOptions(cmd, { plot: false })
     .addHelpText('after', '\nOutput: the generated rows (input width), as .npy, .csv or CSV on stdout.\n' +
       'A plain autoencoder has no prior, so it cannot sample (--n); it can decode, interpolate and reconstruct.\n' +
