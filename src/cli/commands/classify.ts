@@ -177,13 +177,18 @@ export function registerClassify(program: Command, env: CliEnv): void {
         });
         const counts = new Array<number>(C).fill(0);
         for (const c of t.pred.predicted) counts[c]++;
+        // How sure the votes are: the share of rows whose top class has at least 80% of them.
+        let sure = 0;
+        for (let i = 0; i < t.rows.length; i++) if (t.pred.probabilities[i * C + t.pred.predicted[i]] >= 0.8) sure++;
+        const sureShare = round(sure / t.rows.length, 4);
         ctx.summary.result = {
           predicted_rows: t.rows.length, reference_rows: nLabelled, k: opts.k, weights: opts.weights, classes: names,
           space: opts.model ? `model:${opts.model}` : opts.via ? `${opts.via.method}:${opts.via.dims}` : 'raw',
-          predicted_counts: Object.fromEntries(names.map((n, i) => [n, counts[i]])),
+          predicted_counts: Object.fromEntries(names.map((n, i) => [n, counts[i]])), share_probability_at_least_0_8: sureShare,
         };
         const h = ctx.summary.holdout as { accuracy: number; test_rows: number } | undefined;
-        ctx.finish(`classify: ${t.rows.length} rows predicted by ${opts.k}-NN vote among ${nLabelled} labelled rows` +
+        ctx.finish(`classify: ${t.rows.length} rows predicted by ${opts.k}-NN vote among ${nLabelled} labelled rows, ` +
+          `${round(100 * sureShare, 1)}% of them with probability ≥ 0.8` +
           (h ? `; holdout accuracy ${h.accuracy} on ${h.test_rows} rows` : ''));
       } finally {
         ctx.dispose();
