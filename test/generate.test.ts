@@ -139,7 +139,7 @@ describe('latentgpu generate', () => {
     const g = json(await ok(['generate', '--model', at('vae.safetensors'), '--n', '7', '--columns', '3', '--image-shape', '2x8', '--grid', at('samples.png'), '--json']));
     expect([g.grid.tiles, g.grid.columns, g.grid.image_shape]).toEqual([7, 3, [2, 8, 1]]);
     const sp = pngjs.PNG.sync.read(readFileSync(at('samples.png')));
-    const sl = gridLayout(7, { shape: { height: 2, width: 8, channels: 1 }, columns: 3, title: '7 samples (seed 1)' });
+    const sl = gridLayout(7, { shape: { height: 2, width: 8, channels: 1 }, columns: 3, captions: ['0'], title: '7 samples (seed 1)' });
     expect([sp.width, sp.height]).toEqual([sl.width, sl.height]);
   });
 

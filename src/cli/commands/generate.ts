@@ -162,6 +162,8 @@ export function registerGenerate(program: Command, env: CliEnv): void {
           let t: Tensor;
           if (mode === 'n') {
             t = (model as VariationalAutoencoder).sample(opts.n!, opts.seed);
+            // Numbered tiles: tile i is row i of -o.
+            captions = Array.from({ length: opts.n! }, (_, i) => String(i));
           } else if (mode === 'decode') {
             const pts = loadDataset(opts.decode!, {});
             if (pts.d !== model.latentWidth) {
