@@ -9,6 +9,7 @@ export { normalizeRows, softmaxRows, topkRows, argmaxRows, argminRows, type TopK
 export { rowChunks, type RowChunk } from './ops/chunks.js';
 export { knnGraph, knnQuery, knnRecall, disposeKnnGraph, AUTO_APPROX_ABOVE, type KnnGraph, type KnnOptions } from './models/knn/index.js';
 export { PCA, type PcaOptions } from './models/pca/index.js';
+export { knnClassify, voteProbabilities, holdoutSplit, confusionMatrix, accuracy as classificationAccuracy, type KnnClassifyOptions, type KnnPrediction, type VoteWeights } from './models/classify/index.js';
 export { knnAccuracy, trustworthiness, stratifiedFolds, type TrustworthinessOptions } from './metrics/quality.js';
 export * from './models/kmeans/index.js';
 export { adjustedRandIndex, normalizedMutualInfo, silhouette, type SilhouetteOptions } from './metrics/clustering.js';

@@ -7,6 +7,8 @@ import { registerTune } from './commands/tune.js';
 import { registerKnn } from './commands/knn.js';
 import { registerCluster } from './commands/cluster.js';
 import { registerAnomalies } from './commands/anomalies.js';
+import { registerClassify } from './commands/classify.js';
+import { registerGenerate } from './commands/generate.js';
 import { registerTsne } from './commands/tsne.js';
 import { registerPca } from './commands/pca.js';
 import { registerAutoencoders } from './commands/autoencoder.js';
@@ -31,6 +33,8 @@ export function buildProgram(env: CliEnv = { signal: new AbortController().signa
   registerKnn(program, env);
   registerAnomalies(program, env);
   registerCluster(program, env);
+  registerClassify(program, env);
+  registerGenerate(program, env);
   registerBench(program, env);
   registerTune(program, env);
   return program;

@@ -133,6 +133,12 @@ export class AutoencoderModel {
     return out;
   }
 
+  /** Reconstructions [n, input width]: the decoded codes of x (a VAE's posterior means, no sampling). */
+  reconstruct(x: Tensor): Tensor {
+    const z = this.encode(x);
+    try { return this.decode(z); } finally { z.dispose(); }
+  }
+
   /**
    * Per-row anomaly score [n]: the mean squared error between a row and its reconstruction
    * (after the output activation, through the posterior mean for a VAE).
