@@ -37,6 +37,8 @@ export interface CommonOptions {
   open?: boolean;
   /** False with --no-metrics. */
   metrics?: boolean;
+  /** ae, vae and anomalies: where the trained model goes (checked with the other outputs). */
+  saveModel?: string;
 }
 
 export function parseIntOption(min: number, max = Number.MAX_SAFE_INTEGER) {

@@ -5,7 +5,8 @@ import { bestKBySilhouette, KMeans, scanK } from '../../models/kmeans/index.js';
 import { renderScatter } from '../../io/plot.js';
 import { writeAtomic } from '../../io/write.js';
 import { addCommonOptions, parseIntOption, RunContext, type CommonOptions, type CliEnv } from '../context.js';
-import { checkOutputs, emitTable, labelColumn } from '../output.js';
+import { emitTable, labelColumn } from '../output.js';
+import { checkAllOutputs } from '../preflight.js';
 import { round } from '../progress.js';
 import { parseVia, pcaStage, viaStage, type ViaSpec } from '../stages.js';
 
@@ -52,7 +53,7 @@ export function registerCluster(program: Command, env: CliEnv): void {
     .action(async (input: string, opts: ClusterCliOptions) => {
       const ctx = new RunContext('cluster', opts, env);
       try {
-        checkOutputs(ctx);
+        checkAllOutputs(ctx);
         const ds = await ctx.load(input);
         const x = await ctx.upload(ds.x, ds.n, ds.d, ds.name);
         const z = await viaStage(ctx, x, ds.x, opts.via, opts.seed, { epochs: opts.epochs, batchSize: opts.batchSize });
