@@ -67,7 +67,7 @@ export function parseIntList(value: string): number[] {
 
 /** Adds the input, output and run options shared by the data commands. */
 export function addCommonOptions(cmd: Command, { output = true, plot = true } = {}): Command {
-  cmd.option('--labels <column|file>', 'labels: a CSV/TSV column (name or 0-based number) or a file with one label per row')
+  cmd.option('--labels <column|file>', 'labels: a CSV/TSV column (name or 0-based number) or a file with one label per row (./NAME for a file named like a column)')
     .option('--ignore <columns>', 'CSV/TSV columns to leave out, e.g. id,name (names or 0-based numbers)', (v) => v.split(',').map((c) => c.trim()).filter(Boolean))
     .option('--split <split>', 'fashion-mnist split: train | test | all', (v) => {
       if (!['train', 'test', 'all'].includes(v)) throw new InvalidArgumentError('expected train, test or all.');

@@ -121,6 +121,7 @@ export async function embeddingMetrics(ctx: RunContext, x: Tensor, emb: Tensor, 
   const metrics = await ctx.reporter.stage('metrics', async (p) => {
     const accuracy = await knnAccuracy(engine, emb, labels, 10);
     p.update(1, 2);
+    ctx.checkAbort();
     const trust = await trustworthiness(engine, x, emb, 10, { sample: TRUSTWORTHINESS_SAMPLE, seed: 1 });
     p.update(2, 2);
     return { knn_accuracy_10: round(accuracy, 4), trustworthiness_10: round(trust, 4) };

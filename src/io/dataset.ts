@@ -2,6 +2,7 @@ import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } fro
 import { basename } from 'node:path';
 import { InvalidInputError } from '../engine/errors.js';
 import { readDelimited } from './delimited.js';
+import { headerNamesColumn } from './labels-spec.js';
 import { loadFashionMnist, type Split } from './fashion-mnist.js';
 import { parseIdx } from './idx.js';
 import { NPY_MAGIC, readNpyMatrix } from './npy.js';
@@ -128,7 +129,8 @@ export function loadDataset(input: string, opts: LoadOptions = {}): Dataset {
   let ds: Dataset;
   let lines: Int32Array | undefined;
   let labelStrings: string[] | undefined;
-  const labelsIsFile = opts.labels !== undefined && existsSync(opts.labels) && statSync(opts.labels).isFile();
+  const labelsIsFile = opts.labels !== undefined && existsSync(opts.labels) && statSync(opts.labels).isFile() &&
+    !((format === 'csv' || format === 'tsv') && headerNamesColumn(input, format === 'tsv' ? '\t' : ',', opts.labels));
   if (format === 'csv' || format === 'tsv') {
     const total = statSync(input).size;
     const t = readDelimited(input, {

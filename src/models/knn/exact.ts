@@ -133,6 +133,8 @@ export async function exactSearch(engine: Engine, s: ExactSearch): Promise<{ val
         encodeKnnHeapMerge(engine, {
           R, C, ld: N, k, colOffset: c0, selfOffset: s.self ? r0 : undefined, first: c0 === 0, finalize: c0 + cols >= n,
         }, sliceOf(tile, 0, M * N), sliceOf(s.queryNorms, r0, R), sliceOf(vals, r0 * k, R * k), sliceOf(idx, r0 * k, R * k));
+        // A row block runs for seconds on a CPU adapter: hand control back after each chunk (Ctrl-C).
+        if (c0 + cols < n) { await engine.sync(); s.onProgress?.(r0 + Math.floor((R * (c0 + C)) / n), m); }
       }
       await engine.sync();
       s.onProgress?.(Math.min(m, r0 + R), m);
