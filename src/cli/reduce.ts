@@ -24,6 +24,7 @@ export async function runReduce(command: string, input: string, opts: CommonOpti
     const host = await emb.read() as Float32Array;
     const dims = emb.cols;
     await embeddingMetrics(ctx, x, emb, ds.labels);
+    ctx.checkAbort();
     const files = await ctx.reporter.stage('write', () => {
       const written = emitTable(ctx, { data: host, rows: ds.n, cols: dims, extra: labelColumn(ds) });
       emitPlot(ctx, host, ds.n, dims, ds, `${command} of ${ds.name}`);

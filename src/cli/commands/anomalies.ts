@@ -67,6 +67,7 @@ export function registerAnomalies(program: Command, env: CliEnv): void {
           const t = model.reconstructionError(x);
           try { return await t.read() as Float32Array; } finally { t.dispose(); }
         });
+        ctx.checkAbort();
         const order = Uint32Array.from({ length: ds.n }, (_, i) => i).sort((a, b) => scores[b] - scores[a] || a - b);
         const row = (i: number) => (ds.keptRows ? ds.keptRows[i] : i);
         const table = (count: number) => {

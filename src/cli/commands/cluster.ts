@@ -110,6 +110,7 @@ export function registerCluster(program: Command, env: CliEnv): void {
           ctx.summary.metrics = { adjusted_rand_index: round(adjustedRandIndex(ds.labels, clusters), 4), normalized_mutual_info: round(normalizedMutualInfo(ds.labels, clusters), 4) };
         }
         const names = clusterNames(clusters, k, ds.labels, ds.classNames);
+        ctx.checkAbort();
         await ctx.reporter.stage('write', async () => {
           emitTable(ctx, { data: clusters, rows: ds.n, cols: 1, columns: ['cluster'], extra: labelColumn(ds) });
           if (opts.plot) {
