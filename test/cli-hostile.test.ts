@@ -268,6 +268,16 @@ describe('signals', () => {
   it('12: SIGTERM and SIGHUP stop a run like Ctrl-C (exit 143, 129) and leave nothing', async () => {
     await interrupted(['knn', bigNpy, '--k', '15', '--method', 'exact', '-o', at('term-out.csv')], 'knn', 'SIGTERM');
     await interrupted(['knn', bigNpy, '--k', '15', '--method', 'exact', '-o', at('hup-out.csv')], 'knn', 'SIGHUP');
+    // SIGTERM as the search ends, around the readback and the write of 60,000 lines: either the
+    // run stops before writing (143, no file) or the file is written whole (0); never a leftover.
+    const out = at('late-term.csv');
+    const mid = blobs(4, 1000, 32, 8);
+    const r = await run(['knn', npy('mid.npy', mid.x, mid.n, 32), '--k', '15', '--method', 'exact', '-o', out, '--json'],
+      { onStderr: (text, send) => { if (text.includes('"stage":"knn","seconds"')) send('SIGTERM'); } });
+    expect(r.afterSignalMs, r.stderr).toBeDefined();
+    expect(files().filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    if (r.code === 0) expect(readFileSync(out, 'utf8').trim().split('\n').length).toBe(1 + mid.n * 15);
+    else { expect(r.code, r.stderr).toBe(143); expect(existsSync(out)).toBe(false); }
   });
 });
 
