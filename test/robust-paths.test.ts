@@ -74,6 +74,19 @@ describe('PCA routes against a float64 eigendecomposition', () => {
     });
   }
 
+  it('the Gram route above 256 rows (subspace iteration on G) agrees with the covariance route', async () => {
+    const engine = await getEngine();
+    const n = 300; const d = 420; const k = 4;
+    const x = engine.tensor(spectrum(n, d, 8), [n, d]);
+    const gram = await PCA.fit(engine, x, { components: k, operator: 'gram' });
+    const cov = await PCA.fit(engine, x, { components: k, operator: 'covariance' });
+    expect(gram.iterations).toBeGreaterThan(1);
+    const rows = (p: PCA) => Array.from({ length: k }, (_, i) => p.componentsHost.subarray(i * d, (i + 1) * d));
+    expect(largestPrincipalAngle(rows(gram), rows(cov), d)).toBeLessThan(2e-3);
+    expectClose(gram.explainedVariance, cov.explainedVariance, 1e-4 * cov.explainedVariance[0], 1e-3, 'explained variance');
+    gram.dispose(); cov.dispose(); x.dispose();
+  });
+
   it('chooses Gram for wide data and never the d×d covariance when it exceeds a binding', async () => {
     const engine = await getEngine();
     expect(chooseOperator(engine, 50, 10_000)).toBe('gram');
