@@ -243,8 +243,9 @@ describe('signals', () => {
     const r = await run([...args, '--json'], { onStderr: (text, send) => { if (text.includes(`"stage":"${stage}","value"`)) send(signal); } });
     expect(r.afterSignalMs, `no progress seen in ${stage}: ${r.stderr}`).toBeDefined();
     expect(r.code, r.stderr).toBe(128 + ({ SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as Record<string, number>)[signal]);
-    // Stopped within a couple of seconds, not at the end of the stage.
-    expect(r.afterSignalMs!).toBeLessThan(2500);
+    // Stopped within a second or two (on an idle machine; the bound leaves room for a loaded CI
+    // runner), not at the end of the stage, which takes tens of seconds here.
+    expect(r.afterSignalMs!).toBeLessThan(5000);
     expect(existsSync(out)).toBe(false);
     expect(files().filter((f) => f.endsWith('.tmp') || f.includes('probe'))).toEqual([]);
     return r;
