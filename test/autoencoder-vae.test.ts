@@ -35,6 +35,10 @@ describe('VAE', () => {
     const s = (await vae.sample(5, 3).read()) as Float32Array;
     expect(s.length).toBe(5 * 16);
     expect(s.every((v) => v >= 0 && v <= 1)).toBe(true);
+    // Seeded: the same seed gives the same rows, another seed others, and the rows differ from each other.
+    expect(Array.from((await vae.sample(5, 3).read()) as Float32Array)).toEqual(Array.from(s));
+    expect(Array.from((await vae.sample(5, 4).read()) as Float32Array)).not.toEqual(Array.from(s));
+    expect(Array.from(s.subarray(0, 16))).not.toEqual(Array.from(s.subarray(16, 32)));
     const codes = vae.encode(engine.tensor(x.subarray(0, 32), [2, 16]));
     const c = (await codes.read()) as Float32Array;
     const path = (await vae.interpolate([c[0], c[1]], [c[2], c[3]], 4).read()) as Float32Array;

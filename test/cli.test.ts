@@ -102,17 +102,28 @@ describe('latentgpu pca on every input format', () => {
 
 describe('the built-in fashion-mnist input', () => {
   it('tsne goes through PCA to 50 dimensions first and reports quality against the labels', async () => {
-    const r = await runCli(['tsne', 'fashion-mnist', '--split', 'test', '--limit', '200', '--perplexity', '10', '--iterations', '60',
+    const r = await runCli(['tsne', 'fashion-mnist', '--split', 'test', '--limit', '200', '--perplexity', '10', '--iterations', '300',
       '-o', at('fm.csv'), '--json']);
     expect(r.code).toBe(0);
     const summary = JSON.parse(r.stdout);
     expect(summary.input).toMatchObject({ format: 'fashion-mnist', rows: 200, cols: 784, labelled: true });
     expect(summary.tsne.via).toBe('pca:50');
     expect(summary.pca.components).toBe(50);
-    expect(summary.metrics.knn_accuracy_10).toBeGreaterThan(0.3);
     const csv = readFileSync(at('fm.csv'), 'utf8').split('\n');
     expect(csv[0]).toBe('dim0,dim1,label');
     expect(csv[1]).toMatch(/,Ankle boot$/);
+    // The reported accuracy agrees with a float64 leave-one-out 10-NN vote on the written map, and
+    // beats what 2-D PCA of the same rows gets (0.52 measured; chance is 0.1).
+    const rows = csv.slice(1).filter(Boolean).map((l) => l.split(','));
+    let right = 0;
+    for (const [i, a] of rows.entries()) {
+      const near = rows.map((b, j) => [j === i ? Infinity : (+a[0] - +b[0]) ** 2 + (+a[1] - +b[1]) ** 2, j]).sort((p, q) => p[0] - q[0]).slice(0, 10);
+      const votes = new Map<string, number>();
+      for (const [, j] of near) votes.set(rows[j][2], (votes.get(rows[j][2]) ?? 0) + 1);
+      if ([...votes].sort((p, q) => q[1] - p[1])[0][0] === a[2]) right++;
+    }
+    expect(Math.abs(summary.metrics.knn_accuracy_10 - right / rows.length)).toBeLessThan(0.08);
+    expect(summary.metrics.knn_accuracy_10).toBeGreaterThan(0.6);
   });
 });
 

@@ -87,9 +87,14 @@ describe('tensors and the buffer pool', () => {
 
   it('disposed tensors cannot be used', async () => {
     const engine = await getEngine();
-    const t = engine.zeros([4]);
+    // Shaped [2, 2] from the start, so that matmul itself (not reshape) meets the disposed tensor.
+    const live = engine.tensor([1, 2, 3, 4], [2, 2]);
+    const t = engine.zeros([2, 2]);
+    expect(Array.from(await matmul(engine, live, t).read())).toEqual([0, 0, 0, 0]);
     t.dispose();
-    expect(() => matmul(engine, t.reshape([2, 2]), t.reshape([2, 2]))).toThrow(DisposedError);
+    expect(() => matmul(engine, live, t)).toThrow(DisposedError);
+    expect(() => matmul(engine, t, live)).toThrow(DisposedError);
+    live.dispose();
   });
 });
 

@@ -45,6 +45,8 @@ export interface CommonOptions {
   metrics?: boolean;
   /** --profile: per-kernel GPU profile with roofline predictions (true: print it; a path: also write it as JSON). */
   profile?: boolean | string;
+  /** ae, vae and anomalies: where the trained model goes (checked with the other outputs). */
+  saveModel?: string;
 }
 
 export function parseIntOption(min: number, max = Number.MAX_SAFE_INTEGER) {
@@ -73,7 +75,7 @@ export function parseIntList(value: string): number[] {
 
 /** Adds the input, output and run options shared by the data commands. */
 export function addCommonOptions(cmd: Command, { output = true, plot = true } = {}): Command {
-  cmd.option('--labels <column|file>', 'labels: a CSV/TSV column (name or 0-based number) or a file with one label per row')
+  cmd.option('--labels <column|file>', 'labels: a CSV/TSV column (name or 0-based number) or a file with one label per row (./NAME for a file named like a column)')
     .option('--ignore <columns>', 'CSV/TSV columns to leave out, e.g. id,name (names or 0-based numbers)', (v) => v.split(',').map((c) => c.trim()).filter(Boolean))
     .option('--split <split>', 'fashion-mnist split: train | test | all', (v) => {
       if (!['train', 'test', 'all'].includes(v)) throw new InvalidArgumentError('expected train, test or all.');

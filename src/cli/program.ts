@@ -62,7 +62,7 @@ export async function main(argv = process.argv, env: Partial<CliEnv> = {}): Prom
       return code;
     };
     if (e instanceof InterruptedError || signal.aborted) return fail('interrupted.', 130);
-    if (e instanceof LatentGpuError || (e instanceof Error && e.name === 'NoAdapterError')) return fail(e.message, 1);
+    if (e instanceof LatentGpuError) return fail(e.message, 1);
     if (process.env.LATENTGPU_DEBUG) throw e;
     process.stderr.write(`latentgpu: internal error: ${(e as Error).message} (set LATENTGPU_DEBUG=1 for the stack trace)\n`);
     return 70;

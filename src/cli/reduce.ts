@@ -1,7 +1,8 @@
 import type { Tensor } from '../engine/tensor.js';
 import type { Dataset } from '../io/dataset.js';
 import { RunContext, type CliEnv, type CommonOptions } from './context.js';
-import { checkOutputs, emitPlot, emitTable, labelColumn, openExplorer } from './output.js';
+import { emitPlot, emitTable, labelColumn, openExplorer } from './output.js';
+import { checkAllOutputs } from './preflight.js';
 import { embeddingMetrics } from './stages.js';
 
 const METRIC_NAMES: Record<string, string> = { knn_accuracy_10: '10-NN accuracy', trustworthiness_10: 'trustworthiness' };
@@ -14,7 +15,7 @@ export async function runReduce(command: string, input: string, opts: CommonOpti
   compute: (ctx: RunContext, x: Tensor, ds: Dataset) => Promise<Tensor>): Promise<void> {
   const ctx = new RunContext(command, opts, env);
   try {
-    checkOutputs(ctx);
+    checkAllOutputs(ctx);
     const ds = await ctx.load(input);
     const x = await ctx.upload(ds.x, ds.n, ds.d, ds.name);
     ctx.checkAbort();
@@ -23,6 +24,7 @@ export async function runReduce(command: string, input: string, opts: CommonOpti
     const host = await emb.read() as Float32Array;
     const dims = emb.cols;
     await embeddingMetrics(ctx, x, emb, ds.labels);
+    ctx.checkAbort();
     const files = await ctx.reporter.stage('write', () => {
       const written = emitTable(ctx, { data: host, rows: ds.n, cols: dims, extra: labelColumn(ds) });
       emitPlot(ctx, host, ds.n, dims, ds, `${command} of ${ds.name}`);

@@ -24,7 +24,7 @@ export async function pcaStage(ctx: RunContext, x: Tensor, dims: number, seed: n
     throw new InvalidInputError(`PCA to ${dims} dimensions needs at least ${dims} rows and columns; the data is ${x.rows}×${x.cols}.`);
   }
   return ctx.reporter.stage('pca', async (p) => {
-    const pca = await PCA.fit(engine, x, { components: dims, seed, onProgress: (d, t) => p.update(d, t) });
+    const pca = await PCA.fit(engine, x, { components: dims, seed, signal: ctx.signal, onProgress: (d, t) => p.update(d, t) });
     try {
       ctx.summary.pca = { components: dims, explained_variance: round(pca.explainedVarianceRatio.reduce((a, b) => a + b, 0), 4) };
       return ctx.track(pca.transform(x));
@@ -52,10 +52,24 @@ export function chooseLoss(x: Float32Array): 'bce' | 'mse' {
   return 'bce';
 }
 
+/**
+ * Refuses `--loss bce` on data outside [0, 1]: binary cross-entropy against targets outside the
+ * sigmoid's range has no minimum there (the loss runs to large negative values) and trains nothing useful.
+ */
+export function checkLoss(loss: 'bce' | 'mse', x: Float32Array, name: string): void {
+  if (loss !== 'bce' || chooseLoss(x) === 'bce') return;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of x) { if (v < lo) lo = v; if (v > hi) hi = v; }
+  throw new InvalidInputError(`--loss bce needs values in [0, 1], but ${name} ranges from ${+lo.toPrecision(4)} to ${+hi.toPrecision(4)}; ` +
+    'use --loss mse, or rescale the data to [0, 1] first.');
+}
+
 /** Trains an autoencoder (or VAE) as the `train` stage, with per-epoch progress; returns the model. */
 export async function trainAutoencoder(ctx: RunContext, x: Tensor, host: Float32Array, c: AutoencoderChoice): Promise<Autoencoder | VariationalAutoencoder> {
   const engine = await ctx.engine();
   const loss = c.loss ?? chooseLoss(host);
+  checkLoss(loss, host, ctx.summary.input ? (ctx.summary.input as { name: string }).name : 'the input');
   const config = {
     layers: [x.cols, ...c.layers], loss, seed: c.seed, activation: 'relu' as const,
     outputActivation: loss === 'bce' ? 'sigmoid' as const : 'identity' as const,
@@ -107,6 +121,7 @@ export async function embeddingMetrics(ctx: RunContext, x: Tensor, emb: Tensor, 
   const metrics = await ctx.reporter.stage('metrics', async (p) => {
     const accuracy = await knnAccuracy(engine, emb, labels, 10);
     p.update(1, 2);
+    ctx.checkAbort();
     const trust = await trustworthiness(engine, x, emb, 10, { sample: TRUSTWORTHINESS_SAMPLE, seed: 1 });
     p.update(2, 2);
     return { knn_accuracy_10: round(accuracy, 4), trustworthiness_10: round(trust, 4) };

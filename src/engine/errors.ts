@@ -1,10 +1,6 @@
-/** Base class of every error latentgpu throws on purpose. */
-export class LatentGpuError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = new.target.name;
-  }
-}
+import { LatentGpuError } from '../errors.js';
+
+export { LatentGpuError };
 
 /** Shapes that do not fit together, zero or negative dimensions, wrong dtypes. */
 export class ShapeError extends LatentGpuError {}
@@ -37,6 +33,9 @@ export class DeviceLostError extends LatentGpuError {
 
 /** Use of a tensor or engine after dispose(). */
 export class DisposedError extends LatentGpuError {}
+
+/** A stateful object used out of order (e.g. a stage encoded before it was prepared). */
+export class StateError extends LatentGpuError {}
 
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;

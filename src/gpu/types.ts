@@ -1,3 +1,5 @@
+import { LatentGpuError } from '../errors.js';
+
 /** Which kind of WebGPU adapter a context runs on. */
 export type AdapterKind = 'hardware' | 'llvmpipe' | 'swiftshader' | 'browser';
 
@@ -34,10 +36,10 @@ export interface GpuRequest {
   onWarning?: (message: string) => void;
 }
 
-export class NoAdapterError extends Error {
+/** No WebGPU adapter could be had (or an unknown one was asked for); `tried` says what was attempted. */
+export class NoAdapterError extends LatentGpuError {
   constructor(message: string, readonly tried: AdapterAttempt[]) {
     super(message);
-    this.name = 'NoAdapterError';
   }
 }
 

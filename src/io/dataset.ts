@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { InvalidInputError } from '../engine/errors.js';
 import { isNumberCell, readDelimited } from './delimited.js';
+import { headerNamesColumn } from './labels-spec.js';
 import { loadFashionMnist, type Split } from './fashion-mnist.js';
 import { parseIdx } from './idx.js';
 import { NPY_MAGIC, readNpyMatrix } from './npy.js';
@@ -184,7 +185,8 @@ export function loadDataset(input: string, opts: LoadOptions = {}): Dataset {
   let ds: Dataset;
   let lines: Int32Array | undefined;
   let labelStrings: string[] | undefined;
-  const labelsIsFile = opts.labels !== undefined && existsSync(opts.labels) && statSync(opts.labels).isFile();
+  const labelsIsFile = opts.labels !== undefined && existsSync(opts.labels) && statSync(opts.labels).isFile() &&
+    !((format === 'csv' || format === 'tsv') && headerNamesColumn(input, opts.labels));
   if (format === 'csv' || format === 'tsv') {
     const total = statSync(input).size;
     const t = readDelimited(input, {

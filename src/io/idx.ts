@@ -14,9 +14,17 @@ export interface IdxArray {
   data: Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
 }
 
+function gunzip(raw: Uint8Array, name: string): Uint8Array {
+  try {
+    return new Uint8Array(gunzipSync(raw));
+  } catch (e) {
+    throw new InvalidInputError(`${name} is a damaged or truncated gzip file (${(e as Error).message}); download or compress it again.`);
+  }
+}
+
 /** Parses an IDX file (gzipped or not) from memory. Big-endian multi-byte values are converted. */
 export function parseIdx(raw: Uint8Array, name = 'IDX data', limit?: number): IdxArray {
-  const bytes = raw[0] === 0x1f && raw[1] === 0x8b ? new Uint8Array(gunzipSync(raw)) : raw;
+  const bytes = raw[0] === 0x1f && raw[1] === 0x8b ? gunzip(raw, name) : raw;
   if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0) {
     throw new InvalidInputError(`${name} is not an IDX file (it must start with two zero bytes).`);
   }

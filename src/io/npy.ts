@@ -95,7 +95,15 @@ export function readNpyMatrix(path: string, opts: { limit?: number; scaleBytes?:
         const n = Math.min(count - i, buf.length / item);
         let got = 0;
         while (got < n * item) got += readSync(fd, buf, got, n * item - got, h.dataOffset + i * item + got);
-        for (let j = 0; j < n; j++) out[i + j] = element(view, h.kind, j * item, h.littleEndian) * scale;
+        for (let j = 0; j < n; j++) {
+          const v = element(view, h.kind, j * item, h.littleEndian) * scale;
+          out[i + j] = v;
+          // A finite float64 beyond ±3.4e38 becomes Inf in float32: say so, rather than "NaN or Inf".
+          if (Number.isFinite(v) && !Number.isFinite(out[i + j])) {
+            throw new InvalidInputError(`${name}: the value ${v.toPrecision(4)} at row ${Math.floor((i + j) / cols)}, column ${(i + j) % cols} (0-based) ` +
+              'is beyond the float32 range (±3.4e38) that latentgpu computes in; rescale the data.');
+          }
+        }
         i += n;
       }
     }

@@ -1,9 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InvalidInputError, LatentGpuError } from '../../engine/errors.js';
 import { Autoencoder, VariationalAutoencoder } from '../../models/autoencoder/index.js';
 import { addCommonOptions, parseIntList, parseIntOption, RunContext, type CommonOptions, type CliEnv } from '../context.js';
-import { checkOutputs, emitTable } from '../output.js';
+import { emitTable } from '../output.js';
+import { checkAllOutputs } from '../preflight.js';
 import { trainAutoencoder } from '../stages.js';
 import type { Engine } from '../../engine/engine.js';
 
@@ -11,9 +12,14 @@ interface AnomaliesCliOptions extends CommonOptions {
   model?: string; top: number; layers?: number[]; epochs: number; batchSize: number; saveModel?: string;
 }
 
+function checkModelPath(path: string): void {
+  if (!existsSync(path)) throw new InvalidInputError(`--model ${path}: no such file.`);
+  if (statSync(path).isDirectory()) throw new InvalidInputError(`--model ${path} is a folder; give the model file written by --save-model.`);
+}
+
 /** Loads a model written by `latentgpu ae|vae --save-model` (either kind). */
 export async function loadModel(engine: Engine, path: string): Promise<Autoencoder | VariationalAutoencoder> {
-  if (!existsSync(path)) throw new InvalidInputError(`--model ${path}: no such file.`);
+  checkModelPath(path);
   const bytes = new Uint8Array(readFileSync(path));
   try {
     return await Autoencoder.load(engine, bytes);
@@ -42,7 +48,8 @@ export function registerAnomalies(program: Command, env: CliEnv): void {
     .action(async (input: string, opts: AnomaliesCliOptions) => {
       const ctx = new RunContext('anomalies', opts, env);
       try {
-        checkOutputs(ctx);
+        if (opts.model !== undefined) checkModelPath(opts.model);
+        checkAllOutputs(ctx);
         const ds = await ctx.load(input);
         const x = await ctx.upload(ds.x, ds.n, ds.d, ds.name);
         const engine = await ctx.engine();
@@ -60,6 +67,7 @@ export function registerAnomalies(program: Command, env: CliEnv): void {
           const t = model.reconstructionError(x);
           try { return await t.read() as Float32Array; } finally { t.dispose(); }
         });
+        ctx.checkAbort();
         const order = Uint32Array.from({ length: ds.n }, (_, i) => i).sort((a, b) => scores[b] - scores[a] || a - b);
         const row = (i: number) => (ds.keptRows ? ds.keptRows[i] : i);
         const table = (count: number) => {

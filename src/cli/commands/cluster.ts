@@ -5,12 +5,28 @@ import { bestKBySilhouette, KMeans, scanK } from '../../models/kmeans/index.js';
 import { renderScatter } from '../../io/plot.js';
 import { writeAtomic } from '../../io/write.js';
 import { addCommonOptions, parseIntOption, RunContext, type CommonOptions, type CliEnv } from '../context.js';
-import { checkOutputs, emitTable, labelColumn } from '../output.js';
+import { emitTable, labelColumn } from '../output.js';
+import { checkAllOutputs } from '../preflight.js';
 import { round } from '../progress.js';
 import { parseVia, pcaStage, viaStage, type ViaSpec } from '../stages.js';
 
 interface ClusterCliOptions extends CommonOptions {
   k: number | 'auto'; kRange: [number, number]; via?: ViaSpec; restarts: number; maxIter: number; epochs: number; batchSize: number;
+}
+
+/**
+ * Distinct rows of x [n, d], counted up to `atMost` by a hash of each row's bytes (a collision
+ * can only make the count too high by one, never hide identical rows).
+ */
+export function distinctRows(x: Float32Array, n: number, d: number, atMost: number): number {
+  const seen = new Set<number>();
+  const bits = new Uint32Array(x.buffer, x.byteOffset, n * d);
+  for (let i = 0; i < n && seen.size < atMost; i++) {
+    let h = 0x811c9dc5;
+    for (let j = i * d; j < (i + 1) * d; j++) h = Math.imul(h ^ (bits[j] === 0x80000000 ? 0 : bits[j]), 0x01000193);
+    seen.add(h >>> 0);
+  }
+  return seen.size;
 }
 
 /** Names each cluster by its most common label ("Dress 83%"), or "cluster i" without labels. */
@@ -52,7 +68,7 @@ export function registerCluster(program: Command, env: CliEnv): void {
     .action(async (input: string, opts: ClusterCliOptions) => {
       const ctx = new RunContext('cluster', opts, env);
       try {
-        checkOutputs(ctx);
+        checkAllOutputs(ctx);
         const ds = await ctx.load(input);
         const x = await ctx.upload(ds.x, ds.n, ds.d, ds.name);
         const z = await viaStage(ctx, x, ds.x, opts.via, opts.seed, { epochs: opts.epochs, batchSize: opts.batchSize });
@@ -60,8 +76,13 @@ export function registerCluster(program: Command, env: CliEnv): void {
         ctx.checkAbort();
         let k: number;
         if (opts.k === 'auto') {
-          const ks = Array.from({ length: opts.kRange[1] - opts.kRange[0] + 1 }, (_, i) => opts.kRange[0] + i).filter((v) => v < ds.n);
-          if (!ks.length) throw new InvalidInputError(`--k auto: ${ds.name} has ${ds.n} rows, too few for k in ${opts.kRange.join('..')}.`);
+          // Silhouette needs 2 ≤ k < distinct points: identical rows form one cluster whatever k is.
+          const distinct = distinctRows(ds.x, ds.n, ds.d, opts.kRange[1] + 1);
+          if (distinct < 2) throw new InvalidInputError(`--k auto: every row of ${ds.name} is the same, so there is nothing to cluster.`);
+          const ks = Array.from({ length: opts.kRange[1] - opts.kRange[0] + 1 }, (_, i) => opts.kRange[0] + i).filter((v) => v < Math.min(ds.n, distinct));
+          if (!ks.length) {
+            throw new InvalidInputError(`--k auto: ${ds.name} has ${distinct < ds.n ? `${distinct} distinct rows` : `${ds.n} rows`}, too few for k in ${opts.kRange.join('..')}.`);
+          }
           // One k at a time, for progress and Ctrl-C between fits.
           const scan = await ctx.reporter.stage('scan', async (p) => {
             const rows = [];
@@ -89,6 +110,7 @@ export function registerCluster(program: Command, env: CliEnv): void {
           ctx.summary.metrics = { adjusted_rand_index: round(adjustedRandIndex(ds.labels, clusters), 4), normalized_mutual_info: round(normalizedMutualInfo(ds.labels, clusters), 4) };
         }
         const names = clusterNames(clusters, k, ds.labels, ds.classNames);
+        ctx.checkAbort();
         await ctx.reporter.stage('write', async () => {
           emitTable(ctx, { data: clusters, rows: ds.n, cols: 1, columns: ['cluster'], extra: labelColumn(ds) });
           if (opts.plot) {

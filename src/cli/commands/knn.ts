@@ -3,21 +3,36 @@ import { Option, type Command } from 'commander';
 import { InvalidInputError } from '../../engine/errors.js';
 import { loadDataset, type Dataset } from '../../io/dataset.js';
 import { disposeKnnGraph, knnGraph, knnQuery } from '../../models/knn/index.js';
+import { KNN_MAX_K } from '../../kernels/knn_heap_merge.js';
 import { addCommonOptions, parseIntOption, RunContext, type CommonOptions, type CliEnv } from '../context.js';
-import { checkOutputs, emitTable } from '../output.js';
+import { emitTable } from '../output.js';
+import { checkAllOutputs } from '../preflight.js';
 
 interface KnnOptions extends CommonOptions { k: number; query?: string; method: 'exact' | 'approx' | 'auto' }
 
-/** `--query 3,17,42` (row numbers) or a file of query vectors. */
-function parseQuery(spec: string, ds: Dataset): { ids?: number[]; file?: string } {
+/** `--query 3,17,42` (row numbers of the input) or a file of query vectors. */
+function parseQuery(spec: string): { ids?: number[]; file?: string } {
   if (existsSync(spec)) return { file: spec };
   if (!/^\d+(,\d+)*$/.test(spec.replace(/\s/g, ''))) {
     throw new InvalidInputError(`--query ${spec}: no such file, and not a list of row numbers like 3,17,42.`);
   }
-  const ids = spec.replace(/\s/g, '').split(',').map(Number);
-  const bad = ids.find((i) => i >= ds.n);
-  if (bad !== undefined) throw new InvalidInputError(`--query: row ${bad} is out of range (${ds.name} has ${ds.n} rows, numbered from 0).`);
-  return { ids };
+  return { ids: spec.replace(/\s/g, '').split(',').map(Number) };
+}
+
+/**
+ * Positions in the loaded data of the queried input rows. Row numbers are always those of the
+ * input file: with --drop-invalid the loaded data has fewer rows, and a dropped row cannot be asked about.
+ */
+function queryPositions(ids: number[], ds: Dataset): number[] {
+  const inputRows = ds.n + ds.dropped;
+  const position = new Map<number, number>();
+  if (ds.keptRows) ds.keptRows.forEach((row, i) => position.set(row, i));
+  return ids.map((id) => {
+    if (id >= inputRows) throw new InvalidInputError(`--query: row ${id} is out of range (${ds.name} has ${inputRows} rows, numbered from 0).`);
+    const at = ds.keptRows ? position.get(id) : id;
+    if (at === undefined) throw new InvalidInputError(`--query: row ${id} of ${ds.name} was skipped by --drop-invalid (NaN, Inf or missing values); ask about another row.`);
+    return at;
+  });
 }
 
 /** Fraction of rows whose neighbours' majority label is their own label (ties: the nearest wins). */
@@ -43,7 +58,7 @@ export function registerKnn(program: Command, env: CliEnv): void {
     .description('Nearest neighbours of every row (or of some rows / query vectors): similar items, recommendations.')
     .argument('<input>', 'a .npy, .csv, .tsv or IDX file, - for stdin, or fashion-mnist (an embedding written by latentgpu works too)')
     .option('-k, --k <n>', 'neighbours per item', parseIntOption(1, 128), 10)
-    .option('--query <ids|file>', 'row numbers (0-based, comma-separated) or a file of query vectors with the same columns')
+    .option('--query <ids|file>', 'row numbers of the input (0-based, comma-separated, counted before --drop-invalid) or a file of query vectors with the same columns')
     .addOption(new Option('--method <method>', 'kNN graph method (auto: approximate above 100,000 rows)').choices(['exact', 'approx', 'auto']).default('auto'));
   addCommonOptions(cmd, { plot: false })
     .addHelpText('after', '\nOutput: one line per (query, rank) with the neighbour and its Euclidean distance (.npy: the [queries, k] indices).\n' +
@@ -51,9 +66,14 @@ export function registerKnn(program: Command, env: CliEnv): void {
     .action(async (input: string, opts: KnnOptions) => {
       const ctx = new RunContext('knn', opts, env);
       try {
-        checkOutputs(ctx);
+        const query = opts.query !== undefined ? parseQuery(opts.query) : undefined;
+        if (query?.ids && opts.k >= KNN_MAX_K) {
+          // A row query finds the row itself too, so it needs k + 1 neighbours from the search.
+          throw new InvalidInputError(`--k ${opts.k} with --query rows: at most ${KNN_MAX_K - 1} neighbours (the search finds ${KNN_MAX_K}, one of them the row itself).`);
+        }
+        checkAllOutputs(ctx);
         const ds = await ctx.load(input);
-        const query = opts.query !== undefined ? parseQuery(opts.query, ds) : undefined;
+        const positions = query?.ids ? queryPositions(query.ids, ds) : undefined;
         if (!query?.file && opts.k > ds.n - 1) {
           throw new InvalidInputError(`--k ${opts.k} neighbours asked for, but ${ds.name} has only ${ds.n - 1} other row${ds.n === 2 ? '' : 's'}.`);
         }
@@ -62,17 +82,20 @@ export function registerKnn(program: Command, env: CliEnv): void {
         ctx.checkAbort();
         // Row queries ask for one extra neighbour: the row itself, dropped below.
         const k = opts.k;
+        // Ctrl-C is checked after every batch of the search, not only once it is done.
+        const onProgress = (p: { update(d: number, t?: number): void }) => (d: number, t: number) => { p.update(d, t); ctx.checkAbort(); };
         const graph = await ctx.reporter.stage('knn', async (p) => {
-          if (!query) return knnGraph(engine, x, k, { method: opts.method, seed: opts.seed, onProgress: (d, t) => p.update(d, t) });
-          if (query.ids) {
-            const q = ctx.track(engine.tensor(Float32Array.from(query.ids.flatMap((i) => Array.from(ds.x.subarray(i * ds.d, (i + 1) * ds.d)))), [query.ids.length, ds.d]));
-            return knnQuery(engine, x, q, k + 1, { onProgress: (d, t) => p.update(d, t) });
+          if (!query) return knnGraph(engine, x, k, { method: opts.method, seed: opts.seed, onProgress: onProgress(p) });
+          if (positions) {
+            const q = ctx.track(engine.tensor(Float32Array.from(positions.flatMap((i) => Array.from(ds.x.subarray(i * ds.d, (i + 1) * ds.d)))), [positions.length, ds.d]));
+            return knnQuery(engine, x, q, k + 1, { onProgress: onProgress(p) });
           }
           const qs = loadDataset(query.file!, {});
           if (qs.d !== ds.d) throw new InvalidInputError(`${qs.name} has ${qs.d} columns but ${ds.name} has ${ds.d}; queries need the same columns.`);
           const q = await ctx.upload(qs.x, qs.n, qs.d, qs.name);
-          return knnQuery(engine, x, q, k, { onProgress: (d, t) => p.update(d, t) });
+          return knnQuery(engine, x, q, k, { onProgress: onProgress(p) });
         });
+        ctx.checkAbort();
         const [idxRaw, distRaw] = await Promise.all([graph.indices.read(), graph.distances.read()]);
         const kk = graph.k;
         disposeKnnGraph(graph);
@@ -81,7 +104,7 @@ export function registerKnn(program: Command, env: CliEnv): void {
         const indices = new Uint32Array(nq * k);
         const dist = new Float32Array(nq * k);
         for (let q = 0; q < nq; q++) {
-          const self = query?.ids?.[q];
+          const self = positions?.[q];
           let o = 0;
           for (let j = 0; j < kk && o < k; j++) {
             const i = idxRaw[q * kk + j];
@@ -91,20 +114,22 @@ export function registerKnn(program: Command, env: CliEnv): void {
             o++;
           }
         }
-        const queryRows = query?.ids ?? (query ? undefined : Array.from({ length: nq }, (_, i) => i));
+        // Positions in the loaded data; reported as rows of the input file.
+        const queryRows = positions ?? (query ? undefined : Array.from({ length: nq }, (_, i) => i));
         if (ds.labels && queryRows) {
           ctx.summary.metrics = { [`neighbour_label_agreement_${k}`]: neighbourVoteAccuracy(indices, k, ds.labels, queryRows) };
         }
+        const inputRow = (i: number) => (ds.keptRows ? ds.keptRows[i] : i);
         const names = ds.labels ? (i: number) => ds.classNames?.[ds.labels![i]] ?? String(ds.labels![i]) : undefined;
         const isNpy = opts.output !== undefined && /\.npy$/i.test(opts.output) && opts.format === undefined;
         if (isNpy) {
-          emitTable(ctx, { data: indices, rows: nq, cols: k });
+          emitTable(ctx, { data: ds.keptRows ? indices.map(inputRow) : indices, rows: nq, cols: k });
         } else {
           const rows = nq * k;
           const data = new Float32Array(rows * 4);
           for (let r = 0; r < rows; r++) {
             const q = Math.floor(r / k);
-            data.set([queryRows ? queryRows[q] : q, (r % k) + 1, indices[r], dist[r]], r * 4);
+            data.set([queryRows ? inputRow(queryRows[q]) : q, (r % k) + 1, inputRow(indices[r]), dist[r]], r * 4);
           }
           const extra = names && queryRows
             ? { query_label: Array.from({ length: rows }, (_, r) => names(queryRows[Math.floor(r / k)])), neighbour_label: Array.from(indices, names) }

@@ -1,18 +1,42 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { disposeKnnGraph, knnGraph } from '../../models/knn/index.js';
 import { TSNE } from '../../models/tsne/index.js';
-import { checkPerplexity, neighboursFor } from '../../models/tsne/affinities.js';
+import { checkPerplexity, neighboursFor, perplexityCap } from '../../models/tsne/affinities.js';
+import { InvalidInputError } from '../../engine/errors.js';
 import { addCommonOptions, parseFloatOption, parseIntOption, type CommonOptions, type CliEnv } from '../context.js';
 import { runReduce } from '../reduce.js';
 import { parseVia, viaStage, type ViaSpec } from '../stages.js';
 
 interface TsneCliOptions extends CommonOptions {
   dims: 2 | 3; perplexity: number; iterations: number; via?: ViaSpec | 'none'; repulsion: 'exact' | 'field' | 'auto';
-  epochs: number; batchSize: number;
+  epochs: number; batchSize: number; init?: 'pca' | 'random';
 }
 
 /** Like openTSNE and scikit-learn's examples: inputs wider than 50 columns go through PCA to 50 first. */
 export const DEFAULT_VIA_ABOVE = 50;
+
+/**
+ * The first reduction: --via, or PCA to 50 for inputs wider than 50 columns when there are more
+ * than 50 rows (with fewer, PCA to 50 is impossible and the kNN graph of the raw rows is cheap).
+ */
+export function defaultVia(opts: { via?: ViaSpec | 'none' }, n: number, d: number): ViaSpec | undefined {
+  if (opts.via === 'none') return undefined;
+  if (opts.via) return opts.via;
+  return d > DEFAULT_VIA_ABOVE && n > DEFAULT_VIA_ABOVE ? { method: 'pca', dims: DEFAULT_VIA_ABOVE } : undefined;
+}
+
+/**
+ * --init, checked before any work: PCA initialisation needs at least --dims columns after --via;
+ * without --init it is used when possible, else random (said in a note).
+ */
+export function chooseInit(init: 'pca' | 'random' | undefined, cols: number, dims: number, what: string): { init: 'pca' | 'random'; note?: string } {
+  if (init === 'random') return { init };
+  if (cols >= dims) return { init: 'pca' };
+  if (init === 'pca') {
+    throw new InvalidInputError(`--init pca needs at least ${dims} columns for ${dims}-D, but ${what} has ${cols}; use --init random or --dims ${cols < 2 ? 2 : cols}.`);
+  }
+  return { init: 'random', note: `${what} has ${cols} column${cols === 1 ? '' : 's'}, fewer than --dims ${dims}: starting from random positions instead of PCA.` };
+}
 
 export function registerTsne(program: Command, env: CliEnv): void {
   const cmd = program.command('tsne')
@@ -26,6 +50,7 @@ export function registerTsne(program: Command, env: CliEnv): void {
     .option('--iterations <n>', 'gradient-descent iterations (early exaggeration included)', parseIntOption(1), 1000)
     .option('--via <pca:N|ae:N|none>', `first reduction (default pca:50 for inputs wider than ${DEFAULT_VIA_ABOVE} columns)`,
       (v) => (v === 'none' ? 'none' : parseVia(v)))
+    .addOption(new Option('--init <init>', 'initial positions: pca (default when there are at least --dims columns) or random').choices(['pca', 'random']))
     .addOption(new Option('--repulsion <kind>', 'exact O(N²) or FFT field O(N); auto: exact below 4,096 rows').choices(['exact', 'field', 'auto']).default('auto'))
     .option('--epochs <n>', 'autoencoder epochs for --via ae:N', parseIntOption(1), 10)
     .option('--batch-size <n>', 'autoencoder minibatch for --via ae:N', parseIntOption(1), 256)
@@ -35,23 +60,34 @@ export function registerTsne(program: Command, env: CliEnv): void {
       '  latentgpu tsne data.csv --labels label --perplexity 15 --via none -o map.csv\n' +
       '  latentgpu tsne fashion-mnist --split test --dims 3 --format projector -o fm-projector')
     .action((input: string, opts: TsneCliOptions) => runReduce('tsne', input, opts, env, async (ctx, x, ds) => {
-      // Fail on the perplexity before spending time on PCA or an autoencoder.
+      // Fail on the perplexity and the initialisation before spending time on PCA or an autoencoder.
       checkPerplexity(ds.n, opts.perplexity);
-      const via = opts.via === 'none' ? undefined : opts.via ?? (ds.d > DEFAULT_VIA_ABOVE ? { method: 'pca' as const, dims: DEFAULT_VIA_ABOVE } : undefined);
+      const cap = perplexityCap(opts.perplexity);
+      if (cap) {
+        ctx.reporter.note(`perplexity ${opts.perplexity} would use ${cap.wanted} neighbours per row; the kNN graph holds at most ${cap.neighbours}, ` +
+          `so the affinities use ${cap.neighbours} (perplexity ${cap.effective} in effect${cap.effective < opts.perplexity ? '; larger values all give the same result' : ''}).`);
+      }
+      const via = defaultVia(opts, ds.n, ds.d);
+      const start = chooseInit(opts.init, via ? Math.min(via.dims, ds.d) : ds.d, opts.dims, via ? `--via ${via.method}:${via.dims}` : ds.name);
+      if (start.note) ctx.reporter.note(start.note);
       const z = await viaStage(ctx, x, ds.x, via, opts.seed, { epochs: opts.epochs, batchSize: opts.batchSize });
       ctx.checkAbort();
       const engine = await ctx.engine();
       const graph = await ctx.reporter.stage('knn', (p) => knnGraph(engine, z, neighboursFor(opts.perplexity), {
-        seed: opts.seed, onProgress: (d, t) => p.update(d, t),
+        seed: opts.seed, onProgress: (d, t) => { p.update(d, t); ctx.checkAbort(); },
       }));
       try {
         ctx.checkAbort();
         const emb = await ctx.reporter.stage('tsne', (p) => new TSNE(engine, {
-          dims: opts.dims, perplexity: opts.perplexity, iterations: opts.iterations, seed: opts.seed, repulsion: opts.repulsion,
+          dims: opts.dims, perplexity: opts.perplexity, iterations: opts.iterations, seed: opts.seed, repulsion: opts.repulsion, init: start.init,
           knn: graph, signal: env.signal, progressEvery: 10, klEvery: opts.json ? 50 : 0,
           onProgress: (e) => p.update(e.iteration, e.iterations, e.kl === undefined ? {} : { kl: Number(e.kl.toFixed(4)) }),
         }).fit(z));
-        ctx.summary.tsne = { perplexity: opts.perplexity, iterations: opts.iterations, via: via ? `${via.method}:${via.dims}` : 'none' };
+        ctx.summary.tsne = {
+          perplexity: opts.perplexity, neighbours: neighboursFor(opts.perplexity),
+          ...(cap ? { perplexity_capped: true, effective_perplexity: cap.effective } : {}),
+          iterations: opts.iterations, init: start.init, via: via ? `${via.method}:${via.dims}` : 'none',
+        };
         return ctx.track(emb);
       } finally {
         disposeKnnGraph(graph);

@@ -58,7 +58,13 @@ export function readSafetensors(bytes: Uint8Array): { arrays: Map<string, NamedA
       throw new InvalidInputError(`tensor "${name}" offsets [${b}, ${e}) do not match shape ${JSON.stringify(info.shape)} or the file size.`);
     }
     const data = new Float32Array(count);
-    for (let i = 0; i < count; i++) data[i] = view.getFloat32(base + b + i * 4, true);
+    let bad = 0;
+    for (let i = 0; i < count; i++) {
+      data[i] = view.getFloat32(base + b + i * 4, true);
+      if (!Number.isFinite(data[i])) bad++;
+    }
+    // A model with NaN/Inf weights scores every row NaN or ranks rows by noise: refuse it here.
+    if (bad) throw new InvalidInputError(`tensor "${name}" holds ${bad} NaN or Inf value${bad > 1 ? 's' : ''}; the model is damaged (or diverged in training) and cannot be used.`);
     arrays.set(name, { name, shape: info.shape, data });
   }
   return { arrays, metadata };

@@ -122,6 +122,7 @@ export async function exactSearch(engine: Engine, s: ExactSearch): Promise<{ val
   const cols = Math.min(TILE_COLS, heapMergeColumns(k) - (heapMergeColumns(k) % PAD));
   const tile = engine.empty([Math.min(TILE_ROWS, queries.ld) * Math.min(cols, data.ld)], 'f32', 'knn.tile');
   const kc = tileKBlock(engine, data, queries);
+  let lastYield = performance.now();
   try {
     for (let r0 = 0; r0 < m; r0 += TILE_ROWS) {
       const R = Math.min(TILE_ROWS, m - r0);
@@ -133,6 +134,13 @@ export async function exactSearch(engine: Engine, s: ExactSearch): Promise<{ val
         encodeKnnHeapMerge(engine, {
           R, C, ld: N, k, colOffset: c0, selfOffset: s.self ? r0 : undefined, first: c0 === 0, finalize: c0 + cols >= n,
         }, sliceOf(tile, 0, M * N), sliceOf(s.queryNorms, r0, R), sliceOf(vals, r0 * k, R * k), sliceOf(idx, r0 * k, R * k));
+        // A row block runs for seconds on a CPU adapter, whose submits run on this thread: after a
+        // quarter second of it, hand control back (Ctrl-C) and report. A GPU records far faster.
+        if (c0 + cols < n && performance.now() - lastYield > 250) {
+          await engine.sync();
+          lastYield = performance.now();
+          s.onProgress?.(r0 + Math.floor((R * (c0 + C)) / n), m);
+        }
       }
       await engine.sync();
       s.onProgress?.(Math.min(m, r0 + R), m);

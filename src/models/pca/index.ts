@@ -4,7 +4,8 @@ import type { Tensor } from '../../engine/tensor.js';
 import { matmul } from '../../ops/matmul.js';
 import { reduce } from '../../ops/reduce.js';
 import { checkedRowNorms } from '../knn/exact.js';
-import { covariance } from './covariance.js';
+import { chooseOperator, covarianceOperator, dataOperator, type OperatorChoice } from './operator.js';
+import { gramEigenpairs } from './gram.js';
 import { topEigenpairs } from './subspace.js';
 
 export interface PcaOptions {
@@ -19,12 +20,21 @@ export interface PcaOptions {
    * cost, with the trailing components less accurate when their eigenvalues are close.
    */
   method?: 'covariance' | 'randomized';
+  /**
+   * How the covariance is applied: 'covariance' forms the d×d matrix, 'gram' the n×n Gram matrix
+   * (fewer rows than columns), 'data' multiplies through the centred data (d×d larger than one
+   * storage binding and no Gram route); 'auto' (default) chooses.
+   */
+  operator?: OperatorChoice;
   /** Called after each iteration with (iteration, maximum iterations). */
   onProgress?: (done: number, total: number) => void;
+  /** Stops the fit (throwing the signal's reason) between GPU blocks and iterations. */
+  signal?: AbortSignal;
 }
 
 /**
- * Principal component analysis on the GPU: centring, covariance by matmul and the top
+ * Principal component analysis on the GPU: centring, covariance by matmul (or, for wide data, its
+ * product with a block taken through the centred data, never forming d×d) and the top
  * eigenvectors by block subspace iteration with Rayleigh–Ritz (Saad, "Numerical Methods for
  * Large Eigenvalue Problems", ch. 5). The GPU multiplies the d×d covariance by the d×p block; the
  * QR of that block and the p×p Ritz problem run on the CPU in float64 (p = block size).
@@ -62,15 +72,28 @@ export class PCA {
         `(min of ${n} points and ${d} dims), got ${k}.`);
     }
     (await checkedRowNorms(engine, x, n, 'PCA.fit: x')).dispose();
+    opts.signal?.throwIfAborted();
     const mean = reduce(engine, x, 'mean', 0, 'pca.mean');
-    const { cov, totalVariance } = await covariance(engine, x, mean);
     let eig;
+    let totalVariance: number;
     try {
-      eig = await topEigenpairs(engine, cov, k, {
-        seed: opts.seed ?? 1, method: opts.method ?? 'covariance', onProgress: opts.onProgress,
-      });
-    } finally {
-      cov.dispose();
+      const route = chooseOperator(engine, n, d, opts.operator);
+      const eigOpts = { seed: opts.seed ?? 1, method: opts.method ?? 'covariance', onProgress: opts.onProgress, signal: opts.signal };
+      if (route === 'gram') {
+        eig = await gramEigenpairs(engine, x, mean, k, eigOpts);
+        totalVariance = eig.totalVariance;
+      } else {
+        const op = await (route === 'data' ? dataOperator : covarianceOperator)(engine, x, mean, opts.signal);
+        totalVariance = op.totalVariance;
+        try {
+          eig = await topEigenpairs(engine, op, k, eigOpts);
+        } finally {
+          op.dispose();
+        }
+      }
+    } catch (e) {
+      mean.dispose();
+      throw e;
     }
     const meanHost = await mean.read();
     const negProj = new Float32Array(k);

@@ -1,6 +1,5 @@
 import type { Engine } from '../../engine/engine.js';
-import type { Tensor } from '../../engine/tensor.js';
-import { matmul } from '../../ops/matmul.js';
+import type { CovarianceOperator } from './operator.js';
 import { matMul, matTMul, orthonormalizeColumns, symmetricEigen } from './linalg.js';
 import { seededRandom } from '../../ops/random.js';
 
@@ -8,6 +7,8 @@ export interface EigenOptions {
   seed: number;
   method: 'covariance' | 'randomized';
   onProgress?: (done: number, total: number) => void;
+  /** Checked after every iteration. */
+  signal?: AbortSignal;
 }
 
 /** Ritz residuals below this fraction of the largest eigenvalue count as converged (f32 products). */
@@ -21,15 +22,15 @@ const MAX_ITERATIONS = 300;
 const RANDOMIZED_ITERATIONS = 7;
 
 /**
- * Top-k eigenpairs of a symmetric [d, d] tensor by block subspace iteration with Rayleigh–Ritz.
+ * Top-k eigenpairs of a symmetric [d, d] operator (the covariance, as a matrix or through the data) by block subspace iteration with Rayleigh–Ritz.
  * Block size p = min(d, 2k + 8): oversampling makes convergence depend on λ_{p+1}/λ_k instead of
  * λ_{k+1}/λ_k. Each iteration: W = C·Q on the GPU, then on the CPU in float64 H = QᵀW, its
  * eigenpairs (θ, S), residuals ‖W s − θ Q s‖, and the next Q = orth(W S).
  * Eigenvectors are returned as rows, each with its largest-magnitude entry positive.
  */
-export async function topEigenpairs(engine: Engine, cov: Tensor, k: number, o: EigenOptions):
+export async function topEigenpairs(engine: Engine, cov: CovarianceOperator, k: number, o: EigenOptions):
   Promise<{ values: Float64Array; vectors: Float64Array; iterations: number }> {
-  const d = cov.rows;
+  const d = cov.d;
   const p = Math.min(d, o.method === 'randomized' ? k + Math.max(10, k) : 2 * k + 8);
   const rand = seededRandom(o.seed);
   let q: Float64Array = new Float64Array(d * p);
@@ -42,10 +43,10 @@ export async function topEigenpairs(engine: Engine, cov: Tensor, k: number, o: E
   while (iter < maxIter) {
     iter++;
     const qt = engine.tensor(Float32Array.from(q), [d, p], { label: 'pca.block' });
-    const wt = matmul(engine, cov, qt, { label: 'pca.CQ' });
-    const w = Float64Array.from(await wt.read());
-    qt.dispose();
-    wt.dispose();
+    const wt = cov.apply(qt);
+    let w: Float64Array;
+    try { w = Float64Array.from(await wt.read()); } finally { qt.dispose(); wt.dispose(); }
+    o.signal?.throwIfAborted();
     const h = matTMul(q, w, d, p, p);
     for (let i = 0; i < p; i++) for (let j = i + 1; j < p; j++) { const s = (h[i * p + j] + h[j * p + i]) / 2; h[i * p + j] = s; h[j * p + i] = s; }
     const { values, vectors } = symmetricEigen(h, p);

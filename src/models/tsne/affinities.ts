@@ -26,9 +26,24 @@ export function disposeAffinities(p: SparseAffinities): void {
   disposeSell(p.sell);
 }
 
-/** Neighbours per point used for a perplexity: 3·perplexity, as in van der Maaten 2014 (BH-SNE). */
+/** Most neighbours per point the kNN graph holds (the kNN heap's limit). */
+export const MAX_NEIGHBOURS = 128;
+
+/** Neighbours per point used for a perplexity: 3·perplexity, as in van der Maaten 2014 (BH-SNE), at most 128. */
 export function neighboursFor(perplexity: number): number {
-  return Math.min(Math.floor(3 * perplexity), 128);
+  return Math.min(Math.floor(3 * perplexity), MAX_NEIGHBOURS);
+}
+
+/**
+ * What a perplexity becomes with at most 128 neighbours. Above 128 / 3 the graph holds fewer than
+ * 3·perplexity neighbours, so the affinities are truncated; at 128 and above no calibration can
+ * reach the entropy log(perplexity) over 128 neighbours, and every such perplexity gives the same
+ * uniform affinities: `effective` is then 128. Returns undefined when nothing is capped.
+ */
+export function perplexityCap(perplexity: number): { neighbours: number; wanted: number; effective: number } | undefined {
+  const wanted = Math.floor(3 * perplexity);
+  if (wanted <= MAX_NEIGHBOURS) return undefined;
+  return { neighbours: MAX_NEIGHBOURS, wanted, effective: Math.min(perplexity, MAX_NEIGHBOURS) };
 }
 
 /** Smallest n that a perplexity allows: the 3·perplexity neighbours must exist. */
@@ -37,9 +52,13 @@ export function checkPerplexity(n: number, perplexity: number): void {
     throw new InvalidInputError(`t-SNE: perplexity must be a positive number, got ${perplexity}.`);
   }
   const k = neighboursFor(perplexity);
+  if (n < neighboursFor(1) + 1) {
+    throw new InvalidInputError(`t-SNE: ${n} row${n === 1 ? ' is' : 's are'} too few; it needs at least ${neighboursFor(1) + 1} ` +
+      `(perplexity 1, the smallest, uses ${neighboursFor(1)} neighbours per row).`);
+  }
   if (n < k + 1) {
     throw new InvalidInputError(`t-SNE: perplexity ${perplexity} needs ${k} neighbours per point, so at least ${k + 1} points; ` +
-      `got ${n}. Use a perplexity of at most ${Math.max(0, Math.floor((n - 1) / 3))}.`);
+      `got ${n}. Use a perplexity of at most ${Math.floor((n - 1) / 3)}.`);
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Engine } from '../../engine/engine.js';
-import { InvalidInputError } from '../../engine/errors.js';
+import { InvalidInputError, StateError } from '../../engine/errors.js';
 import type { Tensor } from '../../engine/tensor.js';
 import { encodeReduce } from '../../kernels/reduce.js';
 import { encodeTsneFft, fftGridSize, fftTwiddles } from '../../kernels/tsne_fft.js';
@@ -162,7 +162,7 @@ export class FieldRepulsion implements Repulsion {
 
   /** Records the fields of `cols` (spread, FFT convolution); `encodeGather` reads them. */
   encodeFields(cols: Tensor): void {
-    if (!this.m) throw new Error('FieldRepulsion: refresh() must run before the first encode.');
+    if (!this.m) throw new StateError('FieldRepulsion: refresh() must run before the first encode.');
     const e = this.engine;
     const { m, dims } = this;
     const l = 2 * m;
