@@ -1,0 +1,209 @@
+import type { Engine } from '../engine/engine.js';
+import { ShapeError } from '../engine/errors.js';
+import type { Tensor } from '../engine/tensor.js';
+import { log2Class, type VariantFamily, type VariantTrial } from '../engine/tuner.js';
+import type { AdapterTraits } from '../gpu/traits.js';
+import { encodeDistanceTopkTiled, tiledIterationsFixed, tiledIterationsPerTile, TILED_MAX_K, TILED_ROWS } from '../kernels/distance_topk_tiled.js';
+import { KNN_MAX_K } from '../kernels/knn_heap_merge.js';
+import { rowChunks } from './chunks.js';
+import {
+  encodeMatmulHeapBlock, MATMUL_TILE_ROWS, matmulHeapTile, paddedRowNorms, paddedTranspose, sliceOf, type MatmulHeapInputs,
+} from './distance_matmul.js';
+import { reduce } from './reduce.js';
+
+/**
+ * The one distance op: for each query row, the k reference rows at the smallest squared Euclidean
+ * distance, ascending, ties by the lower index, computed tile by tile so that no [m, n] matrix is
+ * ever stored. Used by exact kNN, k-means-style nearest-centre searches and the explorer's
+ * neighbour query. Two shapes, chosen by the tuner on the adapter at hand:
+ * - `matmul-heap` (CPU rasterisers): ‖b‖² − 2a·b tiles by the barrier-free vec4 matmul, written to
+ *   memory and merged into per-row heaps by a second kernel;
+ * - `tiled`, `tiled-td32` (GPUs): one kernel per tile walk, both blocks staged in workgroup memory
+ *   with coalesced loads along d, 4×4 register blocks of (q − r)², and the tile's candidates merged
+ *   into the row heaps from workgroup memory (16 or 32 dims per staged chunk).
+ */
+export interface DistanceShape { m: number; n: number; d: number; k: number }
+
+export type DistanceVariantName = 'matmul-heap' | 'tiled' | 'tiled-td32';
+
+export const DISTANCE_MAX_K = Math.min(KNN_MAX_K, TILED_MAX_K);
+
+export const distanceFamily: VariantFamily<DistanceShape> = {
+  name: 'distance',
+  variants: [
+    { name: 'matmul-heap', applies: (_t, s) => s.k <= KNN_MAX_K },
+    { name: 'tiled', applies: (_t, s) => s.k <= TILED_MAX_K },
+    { name: 'tiled-td32', applies: (_t, s) => s.k <= TILED_MAX_K && s.d >= 32 },
+  ],
+  shapeClass: (s) => `m:2^${log2Class(s.m)} n:2^${log2Class(s.n)} d:2^${log2Class(s.d)} k:2^${log2Class(s.k)}`,
+  fallback: (t: AdapterTraits) => (t.cheapBarriers ? 'tiled' : 'matmul-heap'),
+  trial: distanceTrial,
+};
+
+export interface NearestOptions {
+  /** The queries are the reference rows themselves (pass the same tensor): a row never lists itself. */
+  self?: boolean;
+  /** Called after each block of query rows with rows done and the total. */
+  onProgress?: (done: number, total: number) => void;
+  /** Prefix of the output tensors' labels. */
+  label?: string;
+}
+
+export interface NearestRows {
+  /** [m, k] squared distances, ascending. */
+  vals: Tensor<'f32'>;
+  /** [m, k] reference row indices. */
+  idx: Tensor<'u32'>;
+}
+
+/** A search recorded block by block: `encode(i)` records block i without submitting. */
+interface Search {
+  blocks: number;
+  /** Query rows done after block i. */
+  rowsAfter(i: number): number;
+  encode(i: number): void;
+  dispose(): void;
+}
+
+/** Query rows per submitted block of the tiled search (progress and submit granularity). */
+const TILED_BLOCK_ROWS = 16_384;
+
+function prepareMatmulHeap(engine: Engine, data: Tensor, queries: Tensor, k: number, self: boolean,
+  vals: Tensor, idx: Tensor): Search {
+  const owned: Tensor[] = [];
+  const dataT = paddedTranspose(engine, data, 'distance.data');
+  owned.push(dataT.t);
+  const dn = reduce(engine, data, 'sumsq', 1, 'distance.data.norms');
+  const dataNorms = paddedRowNorms(engine, dn, dataT.ld, 'distance.data');
+  owned.push(dn, dataNorms);
+  let s: MatmulHeapInputs = { data: dataT, dataNorms, queries: dataT, queryNorms: dataNorms, k, self };
+  if (!self) {
+    const queryT = paddedTranspose(engine, queries, 'distance.queries');
+    const qn = reduce(engine, queries, 'sumsq', 1, 'distance.queries.norms');
+    const queryNorms = paddedRowNorms(engine, qn, queryT.ld, 'distance.queries');
+    owned.push(queryT.t, qn, queryNorms);
+    s = { ...s, queries: queryT, queryNorms };
+  }
+  const tile = matmulHeapTile(engine, s);
+  owned.push(tile);
+  const m = queries.rows;
+  return {
+    blocks: Math.ceil(m / MATMUL_TILE_ROWS),
+    rowsAfter: (i) => Math.min(m, (i + 1) * MATMUL_TILE_ROWS),
+    encode: (i) => encodeMatmulHeapBlock(engine, s, i * MATMUL_TILE_ROWS, tile, vals, idx),
+    dispose: () => { for (const t of owned) t.dispose(); },
+  };
+}
+
+function prepareTiled(engine: Engine, data: Tensor, queries: Tensor, k: number, self: boolean,
+  vals: Tensor, idx: Tensor, td: number): Search {
+  const { rows: m, cols: d } = queries;
+  const n = data.rows;
+  const blocks: Array<{ start: number; count: number }> = [];
+  for (const c of rowChunks(engine, m, d, k, 'distance: queries')) {
+    for (let s = 0; s < c.count; s += TILED_BLOCK_ROWS) blocks.push({ start: c.start + s, count: Math.min(TILED_BLOCK_ROWS, c.count - s) });
+  }
+  const dataChunks = rowChunks(engine, n, d, 0, 'distance: data');
+  // Reference rows per dispatch: all of them where loops are unlimited, else what the budget allows.
+  const budget = Math.min(engine.traits.loopBudget, 2 ** 30);
+  const tiles = Math.max(1, Math.floor((budget - tiledIterationsFixed(k)) / tiledIterationsPerTile(d, k, td)));
+  const span = tiles * TILED_ROWS;
+  return {
+    blocks: blocks.length,
+    rowsAfter: (i) => blocks[i].start + blocks[i].count,
+    encode: (i) => {
+      const { start, count } = blocks[i];
+      const q = queries.rowSlice(start, count);
+      const v = sliceOf(vals, start * k, count * k);
+      const x = sliceOf(idx, start * k, count * k);
+      let first = true;
+      for (const dc of dataChunks) {
+        const r = data.rowSlice(dc.start, dc.count);
+        for (let c0 = 0; c0 < dc.count; c0 += span) {
+          const c1 = Math.min(dc.count, c0 + span);
+          encodeDistanceTopkTiled(engine, {
+            m: count, d, k, c0, c1, colOffset: dc.start, selfOffset: self ? start : undefined,
+            first, finalize: dc.start + c1 >= n, td,
+          }, q, r, v, x);
+          first = false;
+        }
+      }
+    },
+    dispose: () => {},
+  };
+}
+
+function prepare(engine: Engine, variant: string, data: Tensor, queries: Tensor, k: number, self: boolean,
+  vals: Tensor, idx: Tensor): Search {
+  if (variant === 'matmul-heap') return prepareMatmulHeap(engine, data, queries, k, self, vals, idx);
+  return prepareTiled(engine, data, queries, k, self, vals, idx, variant === 'tiled-td32' ? 32 : 16);
+}
+
+function check(data: Tensor, queries: Tensor, k: number, self: boolean): void {
+  for (const [t, what] of [[data, 'data'], [queries, 'queries']] as const) {
+    if (t.dtype !== 'f32' || t.rank !== 2) throw new ShapeError(`nearestRows: ${what} must be a 2-D f32 tensor [rows, dims], got ${t}.`);
+  }
+  if (data.cols !== queries.cols) throw new ShapeError(`nearestRows: queries have ${queries.cols} dims but data has ${data.cols}.`);
+  if (self && data !== queries) throw new ShapeError('nearestRows: self search needs the same tensor as data and queries.');
+  const available = data.rows - (self ? 1 : 0);
+  if (!Number.isInteger(k) || k < 1 || k > DISTANCE_MAX_K || k > available) {
+    throw new RangeError(`nearestRows: k = ${k} must be an integer in 1..${Math.min(DISTANCE_MAX_K, available)}.`);
+  }
+}
+
+/**
+ * The k nearest rows of `data` for every row of `queries` by squared Euclidean distance (exact),
+ * in the variant the tuner picks for this shape on this adapter. For cosine distance pass
+ * L2-normalised rows: ‖a − b‖² = 2 − 2·cos(a, b) ranks the same.
+ */
+export async function nearestRows(engine: Engine, data: Tensor, queries: Tensor, k: number,
+  opts: NearestOptions = {}): Promise<NearestRows> {
+  const self = opts.self ?? false;
+  check(data, queries, k, self);
+  const shape = { m: queries.rows, n: data.rows, d: data.cols, k };
+  const variant = await engine.tuner.tune(distanceFamily, shape);
+  const label = opts.label ?? 'distance';
+  const vals = engine.empty([queries.rows, k], 'f32', `${label}.distances`);
+  const idx = engine.empty([queries.rows, k], 'u32', `${label}.indices`);
+  let search: Search | undefined;
+  try {
+    search = prepare(engine, variant, data, queries, k, self, vals, idx);
+    for (let i = 0; i < search.blocks; i++) {
+      search.encode(i);
+      await engine.sync();
+      opts.onProgress?.(search.rowsAfter(i), queries.rows);
+    }
+  } catch (e) {
+    vals.dispose(); idx.dispose();
+    throw e;
+  } finally {
+    search?.dispose();
+  }
+  return { vals, idx };
+}
+
+/** Small inputs of the shape's class: every variant runs the same self search on them. */
+function distanceTrial(engine: Engine, shape: DistanceShape): VariantTrial {
+  const n = Math.max(2, Math.min(shape.n, 1024));
+  const d = Math.max(1, Math.min(shape.d, 256));
+  const k = Math.min(shape.k, n - 1);
+  const host = new Float32Array(n * d);
+  let s = 12345;
+  for (let i = 0; i < host.length; i++) { s = (s * 1103515245 + 12345) >>> 0; host[i] = (s >>> 8) / 2 ** 24; }
+  const x = engine.tensor(host, [n, d], { label: 'distance.trial.x' });
+  const vals = engine.empty([n, k], 'f32', 'distance.trial.vals');
+  const idx = engine.empty([n, k], 'u32', 'distance.trial.idx');
+  const searches = new Map<string, Search>();
+  return {
+    run(variant: string) {
+      let search = searches.get(variant);
+      if (!search) { search = prepare(engine, variant, x, x, k, true, vals, idx); searches.set(variant, search); }
+      for (let i = 0; i < search.blocks; i++) search.encode(i);
+    },
+    output: async () => (await vals.read()) as Float32Array,
+    dispose() {
+      for (const search of searches.values()) search.dispose();
+      x.dispose(); vals.dispose(); idx.dispose();
+    },
+  };
+}
