@@ -7,7 +7,7 @@ import { encodeDistanceTopkTiled, tiledIterationsFixed, tiledIterationsPerTile, 
 import { KNN_MAX_K } from '../kernels/knn_heap_merge.js';
 import { rowChunks } from './chunks.js';
 import {
-  encodeMatmulHeapBlock, MATMUL_TILE_ROWS, matmulHeapTile, paddedRowNorms, paddedTranspose, sliceOf, type MatmulHeapInputs,
+  encodeMatmulHeapBlock, matmulHeapBlockRows, matmulHeapTile, paddedRowNorms, paddedTranspose, sliceOf, type MatmulHeapInputs,
 } from './distance_matmul.js';
 import { reduce } from './reduce.js';
 
@@ -87,10 +87,11 @@ function prepareMatmulHeap(engine: Engine, data: Tensor, queries: Tensor, k: num
   const tile = matmulHeapTile(engine, s);
   owned.push(tile);
   const m = queries.rows;
+  const rows = matmulHeapBlockRows(s);
   return {
-    blocks: Math.ceil(m / MATMUL_TILE_ROWS),
-    rowsAfter: (i) => Math.min(m, (i + 1) * MATMUL_TILE_ROWS),
-    encode: (i) => encodeMatmulHeapBlock(engine, s, i * MATMUL_TILE_ROWS, tile, vals, idx),
+    blocks: Math.ceil(m / rows),
+    rowsAfter: (i) => Math.min(m, (i + 1) * rows),
+    encode: (i) => encodeMatmulHeapBlock(engine, s, i, tile, vals, idx),
     dispose: () => { for (const t of owned) t.dispose(); },
   };
 }

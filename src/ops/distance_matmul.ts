@@ -98,18 +98,64 @@ function tileCols(k: number): number {
   return Math.min(TILE_COLS, heapMergeColumns(k) - (heapMergeColumns(k) % PAD));
 }
 
+/** Side of the square blocks of a self search: a multiple of PAD within the heap merge's budget. */
+function selfBlock(k: number): number {
+  return tileCols(k);
+}
+
+/** Query rows per block of `encodeMatmulHeapBlock`. */
+export function matmulHeapBlockRows(s: MatmulHeapInputs): number {
+  return s.self ? selfBlock(s.k) : MATMUL_TILE_ROWS;
+}
+
 /** The scratch tile the search needs for these inputs. */
 export function matmulHeapTile(engine: Engine, s: MatmulHeapInputs): Tensor {
-  return engine.empty([Math.min(MATMUL_TILE_ROWS, s.queries.ld) * Math.min(tileCols(s.k), s.data.ld)], 'f32', 'distance.tile');
+  const rows = Math.min(matmulHeapBlockRows(s), s.queries.ld);
+  return engine.empty([rows * Math.min(tileCols(s.k), s.data.ld)], 'f32', 'distance.tile');
 }
 
 /**
- * Records the k nearest data points of query rows [r0, r0 + MATMUL_TILE_ROWS) into vals/idx
- * ([m, k], squared distances ascending, ties by the lower index): for each chunk of data columns,
- * one matmul tile and one heap merge.
+ * A self search computes each pair of blocks once: for row block rb, the tiles (rb, cb ≥ rb). A
+ * tile's rows are merged into row block rb's lists and, off the diagonal, its columns into column
+ * block cb's lists (a transposed merge). Merges reach the lists of block c in the order: columns of
+ * tiles (0, c) … (c − 1, c), then the rows of (c, c) … (c, last), so the first initialises them
+ * and the last sorts them.
  */
-export function encodeMatmulHeapBlock(engine: Engine, s: MatmulHeapInputs, r0: number, tile: Tensor,
+function encodeSelfBlock(engine: Engine, s: MatmulHeapInputs, rb: number, tile: Tensor, vals: Tensor, idx: Tensor): void {
+  const { data, k } = s;
+  const n = data.n;
+  const B = selfBlock(k);
+  const nb = Math.ceil(n / B);
+  const kc = tileKBlock(engine, data, data);
+  const r0 = rb * B;
+  const R = Math.min(B, n - r0);
+  const M = Math.min(B, data.ld - r0);
+  for (let cb = rb; cb < nb; cb++) {
+    const c0 = cb * B;
+    const C = Math.min(B, n - c0);
+    const N = Math.min(B, data.ld - c0);
+    encodeDistanceTile(engine, data, s.dataNorms, data, { r0, M, c0, N, kc }, tile);
+    const t = sliceOf(tile, 0, M * N);
+    encodeKnnHeapMerge(engine, {
+      R, C, ld: N, k, colOffset: c0, selfOffset: cb === rb ? r0 : undefined, first: rb === 0 && cb === 0, finalize: cb === nb - 1,
+    }, t, sliceOf(s.dataNorms, r0, R), sliceOf(vals, r0 * k, R * k), sliceOf(idx, r0 * k, R * k));
+    if (cb === rb) continue;
+    encodeKnnHeapMerge(engine, {
+      R: C, C: R, ld: 1, colStride: N, k, colOffset: r0, first: rb === 0, finalize: false, candNorms: sliceOf(s.dataNorms, r0, R),
+    }, t, sliceOf(s.dataNorms, c0, C), sliceOf(vals, c0 * k, C * k), sliceOf(idx, c0 * k, C * k));
+  }
+}
+
+/**
+ * Records block i of the search into vals/idx ([m, k], squared distances ascending, ties by the
+ * lower index): query rows [r0, r0 + MATMUL_TILE_ROWS), r0 = i·MATMUL_TILE_ROWS, and for each
+ * chunk of data columns one matmul tile and one heap merge; a self search by symmetric blocks.
+ * The lists of a block are final once blocks 0..i are recorded.
+ */
+export function encodeMatmulHeapBlock(engine: Engine, s: MatmulHeapInputs, i: number, tile: Tensor,
   vals: Tensor, idx: Tensor): void {
+  if (s.self) { encodeSelfBlock(engine, s, i, tile, vals, idx); return; }
+  const r0 = i * MATMUL_TILE_ROWS;
   const { data, queries, k } = s;
   const n = data.n;
   const cols = tileCols(k);
