@@ -153,6 +153,21 @@ function check(data: Tensor, queries: Tensor, k: number, self: boolean): void {
 }
 
 /**
+ * Records (without submitting or waiting) the search of `nearestRows` into vals/idx [m, k], in the
+ * variant `choose` gives for the shape (a synchronous step of an iterative model, e.g. k-means).
+ */
+export function encodeNearestRows(engine: Engine, data: Tensor, queries: Tensor, k: number, vals: Tensor, idx: Tensor,
+  variant = engine.tuner.choose(distanceFamily, { m: queries.rows, n: data.rows, d: data.cols, k })): void {
+  check(data, queries, k, false);
+  const search = prepare(engine, variant, data, queries, k, false, vals, idx);
+  try {
+    for (let i = 0; i < search.blocks; i++) search.encode(i);
+  } finally {
+    search.dispose();
+  }
+}
+
+/**
  * The k nearest rows of `data` for every row of `queries` by squared Euclidean distance (exact),
  * in the variant the tuner picks for this shape on this adapter. For cosine distance pass
  * L2-normalised rows: ‖a − b‖² = 2 − 2·cos(a, b) ranks the same.
