@@ -145,6 +145,40 @@ describe('distance top-k, every variant against float64', () => {
   });
 });
 
+describe('cosine distance', () => {
+  it('1 − cos against float64 on rows of different lengths, every variant', async () => {
+    const engine = await getEngine();
+    const n = 53, m = 11, d = 9, k = 7;
+    const data = randomArray(n * d, 8, -1, 2);
+    const queries = randomArray(m * d, 9, -1, 2);
+    for (let c = 0; c < d; c++) data[5 * d + c] = 3 * queries[2 * d + c]; // same direction as query 2
+    const cos = (i: number, j: number) => {
+      let ab = 0, aa = 0, bb = 0;
+      for (let c = 0; c < d; c++) { ab += queries[i * d + c] * data[j * d + c]; aa += queries[i * d + c] ** 2; bb += data[j * d + c] ** 2; }
+      return 1 - ab / Math.sqrt(aa * bb);
+    };
+    const x = engine.tensor(data, [n, d]);
+    const q = engine.tensor(queries, [m, d]);
+    for (const v of VARIANTS) {
+      engine.tuner.force('distance', v);
+      const r = await nearestRows(engine, x, q, k, { metric: 'cosine' });
+      const vals = await r.vals.read();
+      const idx = await r.idx.read();
+      for (let i = 0; i < m; i++) {
+        const want = range(n).map((j) => cos(i, j)).sort((a, b) => a - b);
+        for (let t = 0; t < k; t++) {
+          expect(Math.abs(vals[i * k + t] - want[t]), `${v} row ${i} slot ${t}`).toBeLessThan(2e-6 * d);
+          expect(Math.abs(cos(i, idx[i * k + t]) - vals[i * k + t]), `${v} row ${i} slot ${t} index`).toBeLessThan(2e-6 * d);
+        }
+      }
+      expect(idx[2 * k], `${v}: the row along query 2 comes first`).toBe(5);
+      r.vals.dispose(); r.idx.dispose();
+    }
+    engine.tuner.force('distance', undefined);
+    x.dispose(); q.dispose();
+  });
+});
+
 describe('distance top-k over a million rows (dispatches split and folded)', () => {
   it('1,000,000 queries against 37 rows, and 5 queries against 250,000 rows, d = 3: sampled rows against float64', async () => {
     const engine = await getEngine();

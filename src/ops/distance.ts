@@ -9,7 +9,9 @@ import { rowChunks } from './chunks.js';
 import {
   encodeMatmulHeapBlock, matmulHeapBlockRows, matmulHeapTile, paddedRowNorms, paddedTranspose, sliceOf, type MatmulHeapInputs,
 } from './distance_matmul.js';
+import { affine } from './elementwise.js';
 import { reduce } from './reduce.js';
+import { normalizeRows } from './rows.js';
 
 /**
  * The one distance op: for each query row, the k reference rows at the smallest squared Euclidean
@@ -47,6 +49,11 @@ export interface NearestOptions {
   onProgress?: (done: number, total: number) => void;
   /** Prefix of the output tensors' labels. */
   label?: string;
+  /**
+   * 'sqeuclidean' (default): ‖q − r‖². 'cosine': 1 − cos(q, r), searched as ‖q̂ − r̂‖² / 2 over
+   * L2-normalised copies of the rows (an all-zero row stays zero, at 0.5 from every unit row).
+   */
+  metric?: 'sqeuclidean' | 'cosine';
 }
 
 export interface NearestRows {
@@ -176,6 +183,19 @@ export async function nearestRows(engine: Engine, data: Tensor, queries: Tensor,
   opts: NearestOptions = {}): Promise<NearestRows> {
   const self = opts.self ?? false;
   check(data, queries, k, self);
+  if (opts.metric === 'cosine') {
+    const dn = normalizeRows(engine, data, 'l2', 'distance.data.unit');
+    const qn = self ? dn : normalizeRows(engine, queries, 'l2', 'distance.queries.unit');
+    try {
+      const r = await nearestRows(engine, dn, qn, k, { ...opts, metric: 'sqeuclidean' });
+      const half = affine(engine, r.vals, { alpha: 0.5, label: `${opts.label ?? 'distance'}.cosine` });
+      r.vals.dispose();
+      return { vals: half as Tensor<'f32'>, idx: r.idx };
+    } finally {
+      dn.dispose();
+      if (qn !== dn) qn.dispose();
+    }
+  }
   const shape = { m: queries.rows, n: data.rows, d: data.cols, k };
   const variant = await engine.tuner.tune(distanceFamily, shape);
   const label = opts.label ?? 'distance';
