@@ -14,9 +14,13 @@
 // Between dispatches (the host splits [0, n) where an adapter limits loop iterations) the heaps
 // stay in vals/idx in heap order; `finalize` heap-sorts them ascending. Ties go to the lower index;
 // the query's own reference row (self_offset + row, global numbering) is skipped.
+//
+// Split reference range (few query rows for a large GPU): workgroup z walks the reference rows
+// [c0, c1) + z·split_len (clipped to n) and keeps its own lists at vals[(z·m + row)·k], sorted;
+// distance_topk_merge then merges the z lists of each row. split_len = 0: one range, one list.
 struct Params {
   m: u32, d: u32, k: u32, c0: u32, c1: u32, col_offset: u32, self_offset: u32, first: u32,
-  finalize: u32, _p0: u32, _p1: u32, _p2: u32,
+  finalize: u32, n: u32, split_len: u32, _p0: u32,
 }
 
 // #include "lib/knn_heap.wgsl"
@@ -47,14 +51,17 @@ fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wid: vec
   let row = q0 + t;
   let own = t < TILE && row < p.m;
   let k = p.k;
+  let list = (wid.z * p.m + row) * k;
   if (own) {
     for (var j = 0u; j < k; j++) {
-      if (p.first != 0u) { hv[j] = WORST; hi[j] = EMPTY; } else { hv[j] = vals[row * k + j]; hi[j] = idx[row * k + j]; }
+      if (p.first != 0u) { hv[j] = WORST; hi[j] = EMPTY; } else { hv[j] = vals[list + j]; hi[j] = idx[list + j]; }
     }
   }
   let self_col = select(EMPTY, p.self_offset + row, p.self_offset != EMPTY);
   let per = TILE * TD / WG;
-  for (var c0 = p.c0; c0 < p.c1; c0 += TILE) {
+  let c_lo = p.c0 + wid.z * p.split_len;
+  let c_hi = min(p.c1 + wid.z * p.split_len, p.n);
+  for (var c0 = c_lo; c0 < c_hi; c0 += TILE) {
     var a0 = vec4<f32>(0.0);
     var a1 = vec4<f32>(0.0);
     var a2 = vec4<f32>(0.0);
@@ -69,7 +76,7 @@ fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wid: vec
         var rv = 0.0;
         if (dim < p.d) {
           if (q0 + rr < p.m) { qv = q[(q0 + rr) * p.d + dim]; }
-          if (c0 + rr < p.c1) { rv = r[(c0 + rr) * p.d + dim]; }
+          if (c0 + rr < c_hi) { rv = r[(c0 + rr) * p.d + dim]; }
         }
         qs[dd * 8u + rr / 4u][rr % 4u] = qv;
         rs[dd * 8u + rr / 4u][rr % 4u] = rv;
@@ -96,7 +103,7 @@ fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wid: vec
     dt[o + 3u * LD] = a3.x; dt[o + 3u * LD + 1u] = a3.y; dt[o + 3u * LD + 2u] = a3.z; dt[o + 3u * LD + 3u] = a3.w;
     workgroupBarrier();
     if (own) {
-      let cols = min(TILE, p.c1 - c0);
+      let cols = min(TILE, c_hi - c0);
       for (var j = 0u; j < cols; j++) {
         let v = dt[t * LD + j];
         let g = p.col_offset + c0 + j;
@@ -109,7 +116,7 @@ fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wid: vec
   if (!own) { return; }
   if (p.finalize != 0u) { heap_sort_ascending(k); }
   for (var j = 0u; j < k; j++) {
-    vals[row * k + j] = hv[j];
-    idx[row * k + j] = hi[j];
+    vals[list + j] = hv[j];
+    idx[list + j] = hi[j];
   }
 }

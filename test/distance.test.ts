@@ -133,6 +133,18 @@ describe('distance top-k, every variant against float64', () => {
         expect(got.vals[7 * c.k]).toBe(0);
       }
     }
+    // Few queries against many rows: the split variant's ranges each hold tied rows.
+    const w: Case = { n: 1500, m: 5, d: 4, k: 20, self: false };
+    const rows = new Float32Array(w.n * w.d).map(() => Math.floor(r() * 3));
+    const queries = rows.slice(0, w.m * w.d);
+    const want2 = refKnn(rows, w.n, queries, w.m, w.d, w.k, false);
+    for (const engine of await engines()) {
+      for (const v of VARIANTS) {
+        const got = await run(engine, v, rows, w, queries);
+        expect(Array.from(got.idx), `${engine.kind}/${v} indices, many rows`).toEqual(Array.from(want2.indices));
+        expect(Array.from(got.vals), `${engine.kind}/${v} distances, many rows`).toEqual(Array.from(want2.distances));
+      }
+    }
   });
 
   it('the tuner ends on a variant that computes the right lists', async () => {

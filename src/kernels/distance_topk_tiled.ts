@@ -26,6 +26,11 @@ export interface TiledTopkCall {
   first: boolean; finalize: boolean;
   /** Dims per chunk of the d loop: 16 or 32. */
   td?: number;
+  /**
+   * Reference rows in the binding, and split ranges: workgroup z walks [c0, c1) + z·splitLen
+   * (clipped to n) into its own sorted lists at rows z·m.. of vals/idx. Default: one range.
+   */
+  n?: number; splitLen?: number; splits?: number;
 }
 
 /** Loop iterations one invocation runs per reference tile (the host keeps a dispatch under the budget). */
@@ -44,19 +49,21 @@ export function encodeDistanceTopkTiled(engine: Engine, c: TiledTopkCall, q: Buf
   vals: BufferSlice, idx: BufferSlice): void {
   if (c.k < 1 || c.k > TILED_MAX_K) throw new RangeError(`distance top-k: k must be in 1..${TILED_MAX_K}, got ${c.k}.`);
   const td = c.td ?? 16;
-  const cols = c.c1 - c.c0;
+  const S = c.splits ?? 1;
+  const cols = Math.min(c.c1 - c.c0, c.n ?? Infinity) * S;
   engine.dispatch(distanceTopkTiledKernel, {
     overrides: { TD: td },
     args: [packUniforms([
       ['u32', c.m], ['u32', c.d], ['u32', c.k], ['u32', c.c0], ['u32', c.c1], ['u32', c.colOffset],
-      ['u32', c.selfOffset ?? NO_SELF], ['u32', c.first ? 1 : 0], ['u32', c.finalize ? 1 : 0], ['u32', 0], ['u32', 0], ['u32', 0],
+      ['u32', c.selfOffset ?? NO_SELF], ['u32', c.first ? 1 : 0], ['u32', c.finalize ? 1 : 0], ['u32', c.n ?? c.c1],
+      ['u32', c.splitLen ?? 0], ['u32', 0],
     ]), q, r, vals, idx],
-    workgroups: engine.grid(c.m, TILED_ROWS),
+    workgroups: [...engine.grid(c.m, TILED_ROWS), S],
     cost: {
       // (q − r)² per pair and dim: a subtraction and an FMA.
       flops: 3 * c.m * cols * c.d,
       // Each operand once (an ideal cache), the lists read (unless first) and written.
-      bytes: 4 * (c.m * c.d + cols * c.d + c.m * c.k * (c.first ? 2 : 4)),
+      bytes: 4 * (c.m * c.d + cols * c.d + S * c.m * c.k * (c.first ? 2 : 4)),
     },
   });
 }

@@ -1,9 +1,10 @@
 import type { Engine } from '../engine/engine.js';
 import { ShapeError } from '../engine/errors.js';
-import type { Tensor } from '../engine/tensor.js';
+import type { BufferSlice, Tensor } from '../engine/tensor.js';
 import { log2Class, type VariantFamily, type VariantTrial } from '../engine/tuner.js';
 import type { AdapterTraits } from '../gpu/traits.js';
 import { encodeDistanceTopkTiled, tiledIterationsFixed, tiledIterationsPerTile, TILED_MAX_K, TILED_ROWS } from '../kernels/distance_topk_tiled.js';
+import { encodeDistanceTopkMerge, mergeIterations } from '../kernels/distance_topk_merge.js';
 import { KNN_MAX_K } from '../kernels/knn_heap_merge.js';
 import { rowChunks } from './chunks.js';
 import {
@@ -22,11 +23,14 @@ import { normalizeRows } from './rows.js';
  *   memory and merged into per-row heaps by a second kernel;
  * - `tiled`, `tiled-td32` (GPUs): one kernel per tile walk, both blocks staged in workgroup memory
  *   with coalesced loads along d, 4×4 register blocks of (q − r)², and the tile's candidates merged
- *   into the row heaps from workgroup memory (16 or 32 dims per staged chunk).
+ *   into the row heaps from workgroup memory (16 or 32 dims per staged chunk);
+ * - `tiled-split` (GPUs, few query rows): the reference rows split into ranges walked by separate
+ *   workgroups, so that a few hundred query rows still fill the GPU, and the ranges' sorted lists
+ *   merged per row by a second kernel.
  */
 export interface DistanceShape { m: number; n: number; d: number; k: number }
 
-export type DistanceVariantName = 'matmul-heap' | 'tiled' | 'tiled-td32';
+export type DistanceVariantName = 'matmul-heap' | 'tiled' | 'tiled-td32' | 'tiled-split';
 
 export const DISTANCE_MAX_K = Math.min(KNN_MAX_K, TILED_MAX_K);
 
@@ -36,9 +40,13 @@ export const distanceFamily: VariantFamily<DistanceShape> = {
     { name: 'matmul-heap', applies: (_t, s) => s.k <= KNN_MAX_K },
     { name: 'tiled', applies: (_t, s) => s.k <= TILED_MAX_K },
     { name: 'tiled-td32', applies: (_t, s) => s.k <= TILED_MAX_K && s.d >= 32 },
+    { name: 'tiled-split', applies: (_t, s) => s.k <= TILED_MAX_K },
   ],
   shapeClass: (s) => `m:2^${log2Class(s.m)} n:2^${log2Class(s.n)} d:2^${log2Class(s.d)} k:2^${log2Class(s.k)}`,
-  fallback: (t: AdapterTraits) => (t.cheapBarriers ? 'tiled' : 'matmul-heap'),
+  fallback: (t: AdapterTraits, s) => {
+    if (!t.cheapBarriers) return 'matmul-heap';
+    return Math.ceil(s.m / TILED_ROWS) < SPLIT_TARGET_WORKGROUPS / 2 && s.n >= 4 * SPLIT_MIN_ROWS ? 'tiled-split' : 'tiled';
+  },
   trial: distanceTrial,
 };
 
@@ -74,6 +82,39 @@ interface Search {
 
 /** Query rows per submitted block of the tiled search (progress and submit granularity). */
 const TILED_BLOCK_ROWS = 16_384;
+/** Workgroups the split variant aims for: enough to fill a large GPU (≈ 130k invocations). */
+const SPLIT_TARGET_WORKGROUPS = 2048;
+/** Fewest reference rows per split range. */
+const SPLIT_MIN_ROWS = 256;
+const SPLIT_MAX = 1024;
+
+/** Reference ranges for `count` query rows: what fills the GPU within the merge's loop budget and one binding. */
+function splitCount(engine: Engine, count: number, n: number, k: number): number {
+  let S = Math.ceil(SPLIT_TARGET_WORKGROUPS / Math.ceil(count / TILED_ROWS));
+  S = Math.min(S, SPLIT_MAX, Math.max(1, Math.floor(n / SPLIT_MIN_ROWS)),
+    Math.floor(engine.limits.maxStorageBufferBindingSize / (count * k * 4)));
+  const budget = Math.min(engine.traits.loopBudget, 2 ** 30);
+  while (S > 1 && mergeIterations(k, S) > budget) S--;
+  return Math.max(1, S);
+}
+
+/** Records the split search of one block of query rows: S range walks, then the merge into v/x. */
+function encodeSplit(engine: Engine, c: { q: BufferSlice; r: BufferSlice; v: BufferSlice; x: BufferSlice; count: number; start: number;
+  n: number; d: number; k: number; S: number; span: number; td: number; self: boolean }): void {
+  const { count, n, k, span } = c;
+  const L = Math.ceil(Math.ceil(n / c.S) / TILED_ROWS) * TILED_ROWS;
+  const S = Math.ceil(n / L);
+  const pv = engine.empty([S * count * k], 'f32', 'distance.parts.distances');
+  const pi = engine.empty([S * count * k], 'u32', 'distance.parts.indices');
+  for (let off = 0; off < L; off += span) {
+    encodeDistanceTopkTiled(engine, {
+      m: count, d: c.d, k, c0: off, c1: Math.min(off + span, L), colOffset: 0, selfOffset: c.self ? c.start : undefined,
+      first: off === 0, finalize: off + span >= L, td: c.td, n, splitLen: L, splits: S,
+    }, c.q, c.r, pv.slice(), pi.slice());
+  }
+  encodeDistanceTopkMerge(engine, { m: count, k, S }, pv.slice(), pi.slice(), c.v, c.x);
+  pv.dispose(); pi.dispose();
+}
 
 function prepareMatmulHeap(engine: Engine, data: Tensor, queries: Tensor, k: number, self: boolean,
   vals: Tensor, idx: Tensor): Search {
@@ -104,7 +145,7 @@ function prepareMatmulHeap(engine: Engine, data: Tensor, queries: Tensor, k: num
 }
 
 function prepareTiled(engine: Engine, data: Tensor, queries: Tensor, k: number, self: boolean,
-  vals: Tensor, idx: Tensor, td: number): Search {
+  vals: Tensor, idx: Tensor, td: number, split: boolean): Search {
   const { rows: m, cols: d } = queries;
   const n = data.rows;
   const blocks: Array<{ start: number; count: number }> = [];
@@ -124,6 +165,11 @@ function prepareTiled(engine: Engine, data: Tensor, queries: Tensor, k: number, 
       const q = queries.rowSlice(start, count);
       const v = sliceOf(vals, start * k, count * k);
       const x = sliceOf(idx, start * k, count * k);
+      const S = split && dataChunks.length === 1 ? splitCount(engine, count, n, k) : 1;
+      if (S > 1) {
+        encodeSplit(engine, { q, r: data.slice(), v, x, count, start, n, d, k, S, span, td, self });
+        return;
+      }
       let first = true;
       for (const dc of dataChunks) {
         const r = data.rowSlice(dc.start, dc.count);
@@ -144,7 +190,7 @@ function prepareTiled(engine: Engine, data: Tensor, queries: Tensor, k: number, 
 function prepare(engine: Engine, variant: string, data: Tensor, queries: Tensor, k: number, self: boolean,
   vals: Tensor, idx: Tensor): Search {
   if (variant === 'matmul-heap') return prepareMatmulHeap(engine, data, queries, k, self, vals, idx);
-  return prepareTiled(engine, data, queries, k, self, vals, idx, variant === 'tiled-td32' ? 32 : 16);
+  return prepareTiled(engine, data, queries, k, self, vals, idx, variant === 'tiled-td32' ? 32 : 16, variant === 'tiled-split');
 }
 
 function check(data: Tensor, queries: Tensor, k: number, self: boolean): void {
