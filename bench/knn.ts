@@ -90,7 +90,7 @@ for (const n of pcaNs) {
   const t1 = performance.now();
   const sampled = await knnRecall(engine, z, a.value, 1000, 7);
   console.error(`recall on 1,000 rows against exact GPU queries: ${sampled} (${((performance.now() - t1) / 1000).toFixed(1)} s)`);
-  rows.push({ data: label, k, method: 'approx', seconds: a.seconds, recall, recall_sample_1000: sampled,
+  rows.push({ data: label, k, method: 'approx', variant: 'rp-forest + nn-descent', seconds: a.seconds, recall, recall_sample_1000: sampled,
     peer: `sklearn ${peer.info.algorithm}`, peer_seconds: peer.seconds, ratio: a.seconds / peer.seconds });
   console.error(rows[rows.length - 1]);
   a.value.indices.dispose(); a.value.distances.dispose();

@@ -264,28 +264,29 @@ export async function nearestRows(engine: Engine, data: Tensor, queries: Tensor,
   return { vals, idx };
 }
 
-/** Small inputs of the shape's class: every variant runs the same self search on them. */
+/** Small inputs of the shape's class (its proportions of query and reference rows kept): every variant runs the same search. */
 function distanceTrial(engine: Engine, shape: DistanceShape): VariantTrial {
-  const n = Math.max(2, Math.min(shape.n, 1024));
+  const n = Math.max(1, Math.min(shape.n, 2048));
+  const m = Math.max(1, Math.min(shape.m, 512));
   const d = Math.max(1, Math.min(shape.d, 256));
-  const k = Math.min(shape.k, n - 1);
-  const host = new Float32Array(n * d);
+  const k = Math.min(shape.k, n);
   let s = 12345;
-  for (let i = 0; i < host.length; i++) { s = (s * 1103515245 + 12345) >>> 0; host[i] = (s >>> 8) / 2 ** 24; }
-  const x = engine.tensor(host, [n, d], { label: 'distance.trial.x' });
-  const vals = engine.empty([n, k], 'f32', 'distance.trial.vals');
-  const idx = engine.empty([n, k], 'u32', 'distance.trial.idx');
+  const fill = (len: number) => Float32Array.from({ length: len }, () => { s = (s * 1103515245 + 12345) >>> 0; return (s >>> 8) / 2 ** 24; });
+  const x = engine.tensor(fill(n * d), [n, d], { label: 'distance.trial.data' });
+  const q = engine.tensor(fill(m * d), [m, d], { label: 'distance.trial.queries' });
+  const vals = engine.empty([m, k], 'f32', 'distance.trial.vals');
+  const idx = engine.empty([m, k], 'u32', 'distance.trial.idx');
   const searches = new Map<string, Search>();
   return {
     run(variant: string) {
       let search = searches.get(variant);
-      if (!search) { search = prepare(engine, variant, x, x, k, true, vals, idx); searches.set(variant, search); }
+      if (!search) { search = prepare(engine, variant, x, q, k, false, vals, idx); searches.set(variant, search); }
       for (let i = 0; i < search.blocks; i++) search.encode(i);
     },
     output: async () => (await vals.read()) as Float32Array,
     dispose() {
       for (const search of searches.values()) search.dispose();
-      x.dispose(); vals.dispose(); idx.dispose();
+      x.dispose(); q.dispose(); vals.dispose(); idx.dispose();
     },
   };
 }
