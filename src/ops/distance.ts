@@ -18,9 +18,10 @@ import { normalizeRows } from './rows.js';
  * The one distance op: for each query row, the k reference rows at the smallest squared Euclidean
  * distance, ascending, ties by the lower index, computed tile by tile so that no [m, n] matrix is
  * ever stored. Used by exact kNN, k-means-style nearest-centre searches and the explorer's
- * neighbour query. Two shapes, chosen by the tuner on the adapter at hand:
- * - `matmul-heap` (CPU rasterisers): ‖b‖² − 2a·b tiles by the barrier-free vec4 matmul, written to
- *   memory and merged into per-row heaps by a second kernel;
+ * neighbour query. Variants of two shapes, chosen by the tuner on the adapter at hand:
+ * - `matmul-heap` (llvmpipe): ‖b‖² − 2a·b tiles by the barrier-free vec4 matmul, written to
+ *   memory and merged into per-row heaps by a second kernel (a self search computes each pair of
+ *   square blocks once and merges the tile both ways);
  * - `tiled`, `tiled-td32` (GPUs): one kernel per tile walk, both blocks staged in workgroup memory
  *   with coalesced loads along d, 4×4 register blocks of (q − r)², and the tile's candidates merged
  *   into the row heaps from workgroup memory (16 or 32 dims per staged chunk);
@@ -44,7 +45,9 @@ export const distanceFamily: VariantFamily<DistanceShape> = {
   ],
   shapeClass: (s) => `m:2^${log2Class(s.m)} n:2^${log2Class(s.n)} d:2^${log2Class(s.d)} k:2^${log2Class(s.k)}`,
   fallback: (t: AdapterTraits, s) => {
-    if (!t.cheapBarriers) return 'matmul-heap';
+    // Measured: on llvmpipe (barriers are thread switches) the matmul shape wins by about 2×; on
+    // SwiftShader, though a CPU rasteriser too, the tiled shapes win by 2–5×.
+    if (t.kind === 'llvmpipe') return 'matmul-heap';
     return Math.ceil(s.m / TILED_ROWS) < SPLIT_TARGET_WORKGROUPS / 2 && s.n >= 4 * SPLIT_MIN_ROWS ? 'tiled-split' : 'tiled';
   },
   trial: distanceTrial,
