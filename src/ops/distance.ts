@@ -83,8 +83,15 @@ interface Search {
   dispose(): void;
 }
 
-/** Query rows per submitted block of the tiled search (progress and submit granularity). */
-const TILED_BLOCK_ROWS = 16_384;
+/**
+ * Query rows per submitted block of the tiled search (progress and submit granularity): where loops
+ * are budgeted tightly (llvmpipe) a block's dispatches are many and short; elsewhere a block is 4,096
+ * workgroups, enough to fill a large GPU.
+ */
+function tiledBlockRows(engine: Engine): number {
+  return engine.traits.loopBudget < 2 ** 20 ? 16_384 : 4096 * TILED_ROWS;
+}
+
 /** Workgroups the split variant aims for: enough to fill a large GPU (≈ 130k invocations). */
 const SPLIT_TARGET_WORKGROUPS = 2048;
 /** Fewest reference rows per split range. */
@@ -153,7 +160,8 @@ function prepareTiled(engine: Engine, data: Tensor, queries: Tensor, k: number, 
   const n = data.rows;
   const blocks: Array<{ start: number; count: number }> = [];
   for (const c of rowChunks(engine, m, d, k, 'distance: queries')) {
-    for (let s = 0; s < c.count; s += TILED_BLOCK_ROWS) blocks.push({ start: c.start + s, count: Math.min(TILED_BLOCK_ROWS, c.count - s) });
+    const per = tiledBlockRows(engine);
+    for (let s = 0; s < c.count; s += per) blocks.push({ start: c.start + s, count: Math.min(per, c.count - s) });
   }
   const dataChunks = rowChunks(engine, n, d, 0, 'distance: data');
   // Reference rows per dispatch: all of them where loops are unlimited, else what the budget allows.
