@@ -277,8 +277,8 @@ export async function nearestRows(engine: Engine, data: Tensor, queries: Tensor,
 
 /** Small inputs of the shape's class (its proportions of query and reference rows kept): every variant runs the same search. */
 function distanceTrial(engine: Engine, shape: DistanceShape): VariantTrial {
-  const n = Math.max(1, Math.min(shape.n, 2048));
-  const m = Math.max(1, Math.min(shape.m, 512));
+  const n = Math.max(1, Math.min(shape.n, 1024));
+  const m = Math.max(1, Math.min(shape.m, 256));
   const d = Math.max(1, Math.min(shape.d, 256));
   const k = Math.min(shape.k, n);
   let s = 12345;
