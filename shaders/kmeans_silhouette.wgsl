@@ -3,6 +3,7 @@
 // alone in its cluster (as scikit-learn). Euclidean distances come from the Gram matrix G = S·Sᵀ
 // of the sample: ‖s_i − s_j‖ = sqrt(max(0, n_i + n_j − 2·G_ij)). One invocation per sampled point,
 // per-cluster sums in registers; the host keeps the sample inside LOOP_BUDGET and k ≤ MAX_K.
+// G is symmetric, so point i reads column i (G[j·s + i]): adjacent lanes read adjacent addresses.
 struct Params { s: u32, k: u32, _p0: u32, _p1: u32 }
 
 const MAX_K: u32 = 128u;
@@ -24,7 +25,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let ni = norms[i];
   for (var j = 0u; j < p.s; j++) {
     if (j == i) { continue; }
-    let dist = sqrt(max(0.0, ni + norms[j] - 2.0 * gram[i * p.s + j]));
+    let dist = sqrt(max(0.0, ni + norms[j] - 2.0 * gram[j * p.s + i]));
     let l = min(labels[j], MAX_K - 1u);
     sum[l] += dist;
     cnt[l] += 1.0;

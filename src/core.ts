@@ -7,6 +7,7 @@ export { reduce, sum, mean, max, min, sumOfSquares, type ReduceKind, type Axis }
 export { elementwise, add, sub, mul, div, affine, activate, type ElementwiseOptions } from './ops/elementwise.js';
 export { normalizeRows, softmaxRows, topkRows, argmaxRows, argminRows, type TopK } from './ops/rows.js';
 export { rowChunks, type RowChunk } from './ops/chunks.js';
+export { nearestRows, distanceFamily, type DistanceShape, type NearestOptions, type NearestRows } from './ops/distance.js';
 export { knnGraph, knnQuery, knnRecall, disposeKnnGraph, AUTO_APPROX_ABOVE, type KnnGraph, type KnnOptions } from './models/knn/index.js';
 export { PCA, type PcaOptions } from './models/pca/index.js';
 export { knnClassify, voteProbabilities, holdoutSplit, confusionMatrix, accuracy as classificationAccuracy, type KnnClassifyOptions, type KnnPrediction, type VoteWeights } from './models/classify/index.js';

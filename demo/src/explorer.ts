@@ -3,7 +3,7 @@ import type { Engine, Tensor } from '../../src/browser.js';
 import { reduce } from '../../src/browser.js';
 import type { Dataset } from './dataset.js';
 import { pointColours } from './colours.js';
-import { rowDistances, syntheticMixture } from './gpu-kernels.js';
+import { syntheticMixture } from './gpu-kernels.js';
 import { isStopped, models, neighboursOf, runPipeline, type PipelineName, type PipelineParams, type PipelineResult } from './pipelines.js';
 import { renderLegend, renderRampLegend, setStatus, showError, type LegendEntry, $ } from './ui.js';
 import type { PointCloudView } from './view.js';
@@ -211,7 +211,7 @@ export class Explorer {
 
   async neighbours(id: number, k: number): Promise<number[]> {
     const space = this.result?.latent ?? this.x!;
-    return neighboursOf(this.engine, space, id, k, (s, q) => rowDistances(this.engine, s, q));
+    return neighboursOf(this.engine, space, id, k);
   }
 
   private disposeResult(): void {

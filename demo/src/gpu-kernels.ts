@@ -4,7 +4,6 @@ import { packUniforms, type BufferSlice, type Engine, type KernelSpec, type Tens
 import packCode from './shaders/pack_positions.wgsl';
 import mixtureCode from './shaders/synthetic_mixture.wgsl';
 import pickCode from './shaders/pick_points.wgsl';
-import distanceCode from './shaders/row_distances.wgsl';
 
 const WG = 64;
 const packKernel: KernelSpec = { name: 'demo.packPositions', code: packCode, bindings: ['uniform', 'read', 'read', 'read', 'storage'] };
@@ -13,7 +12,6 @@ const pickBindings = ['uniform', 'read', 'read', 'read', 'storage'] as const;
 const nearestKernel: KernelSpec = { name: 'demo.pickNearest', code: pickCode, entryPoint: 'nearest', bindings: pickBindings };
 const ownerKernel: KernelSpec = { name: 'demo.pickOwner', code: pickCode, entryPoint: 'owner', bindings: pickBindings };
 const boxKernel: KernelSpec = { name: 'demo.boxSelect', code: pickCode, entryPoint: 'inBox', bindings: pickBindings };
-const distanceKernel: KernelSpec = { name: 'demo.rowDistances', code: distanceCode, bindings: ['uniform', 'read', 'storage'] };
 
 /** Records the copy of `embedding` [n, dims] into the renderer's vec4 buffer, scaled by [lo, hi]. */
 export function encodePackPositions(engine: Engine, embedding: Tensor, lo: Tensor, hi: Tensor, dst: BufferSlice, flat: boolean): void {
@@ -83,15 +81,4 @@ export async function selectInBox(engine: Engine, positions: BufferSlice, colour
   const ids: number[] = [];
   for (let i = 0; i < n; i++) if (got[i]) ids.push(i);
   return ids;
-}
-
-/** Squared distances [n] from row `query` of x to every row (the query itself gets +huge). */
-export function rowDistances(engine: Engine, x: Tensor, query: number): Tensor {
-  const dist = engine.empty([x.rows], 'f32', 'demo.rowDistances');
-  engine.dispatch(distanceKernel, {
-    overrides: { WG },
-    args: [packUniforms([['u32', x.rows], ['u32', x.cols], ['u32', query], ['u32', 0]]), x, dist],
-    workgroups: engine.grid(x.rows, WG),
-  });
-  return dist;
 }

@@ -1,6 +1,6 @@
 // Runs the library's reductions as the explorer's pipelines.
 import type { Engine, Tensor } from '../../src/browser.js';
-import { Autoencoder, KMeans, knnQuery, matmul, PCA, topkRows, TSNE, VariationalAutoencoder } from '../../src/browser.js';
+import { Autoencoder, KMeans, knnQuery, matmul, nearestRows, PCA, TSNE, VariationalAutoencoder } from '../../src/browser.js';
 
 export const models = { PCA, TSNE, Autoencoder, VAE: VariationalAutoencoder, KMeans, knnQuery } as const;
 type AeModel = Autoencoder | VariationalAutoencoder;
@@ -121,23 +121,21 @@ export async function runPipeline(engine: Engine, x: Tensor, name: PipelineName,
 }
 
 /**
- * The k nearest neighbours of row `query` in `space` (exact), nearest first, without the query.
- * The library's exact kNN query; for tiny data sets, distances + top-k. Either way only k ids come back.
+ * The k nearest neighbours of row `query` in `space` (exact), nearest first, without the query:
+ * the library's distance op, so only k ids come back from the GPU.
  */
-export async function neighboursOf(engine: Engine, space: Tensor, query: number, k: number,
-  fallback: (space: Tensor, query: number) => Tensor): Promise<number[]> {
+export async function neighboursOf(engine: Engine, space: Tensor, query: number, k: number): Promise<number[]> {
   k = Math.min(k, space.rows - 1);
-  if (space.rows > k + 1) {
-    const q = engine.empty([1, space.cols], 'f32', 'demo.query');
-    engine.copy(space, q, space.cols, query * space.cols, 0);
-    const g = await knnQuery(engine, space, q, k + 1);
-    const ids = Array.from((await g.indices.read()) as Uint32Array);
-    q.dispose(); g.indices.dispose(); g.distances.dispose();
+  if (k < 1) return [];
+  const q = engine.empty([1, space.cols], 'f32', 'demo.query');
+  engine.copy(space, q, space.cols, query * space.cols, 0);
+  try {
+    // One more than asked: the query row itself is among the rows, at distance 0.
+    const { vals, idx } = await nearestRows(engine, space, q, k + 1, { label: 'demo.neighbours' });
+    const ids = Array.from((await idx.read()) as Uint32Array);
+    vals.dispose(); idx.dispose();
     return ids.filter((i) => i !== query).slice(0, k);
+  } finally {
+    q.dispose();
   }
-  const dist = fallback(space, query);
-  const top = topkRows(engine, dist.reshape([1, space.rows]), k);
-  const ids = Array.from((await top.indices.read()) as Uint32Array);
-  dist.dispose(); top.values.dispose(); top.indices.dispose();
-  return ids;
 }

@@ -18,5 +18,6 @@ export function encodeKMeansSilhouette(engine: Engine, c: { s: number; k: number
     overrides: { WG },
     args: [packUniforms([['u32', c.s], ['u32', c.k]]), gram, norms, labels, out],
     workgroups: engine.grid(c.s, WG),
+    cost: { flops: 4 * c.s * c.s, bytes: 4 * (c.s * c.s + 2 * c.s + c.s) },
   });
 }

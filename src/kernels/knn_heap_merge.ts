@@ -4,7 +4,7 @@ import { LOOP_BUDGET, packUniforms, type KernelSpec } from '../engine/kernel.js'
 import type { BufferSlice } from '../engine/tensor.js';
 
 export const knnHeapMergeKernel: KernelSpec = {
-  name: 'knn_heap_merge', code, bindings: ['uniform', 'read', 'read', 'storage', 'storage'],
+  name: 'knn_heap_merge', code, bindings: ['uniform', 'read', 'read', 'storage', 'storage', 'read'],
 };
 
 /** Largest k the kernel keeps per row. */
@@ -23,6 +23,12 @@ export interface HeapMergeCall {
   first: boolean;
   /** Sort the lists ascending and add the row norms: the last merge of these rows. */
   finalize: boolean;
+  /**
+   * Transposed merge: the lists are the tile's columns (`ld` = 1) and candidate c is at stride
+   * `colStride`; `candNorms` (the candidates' squared norms) turns ‖a_r‖² − 2a·b into ‖b‖² − 2a·b.
+   */
+  colStride?: number;
+  candNorms?: BufferSlice;
 }
 
 /** Most candidate columns one dispatch may merge for this k within LOOP_BUDGET (see the shader). */
@@ -39,8 +45,10 @@ export function encodeKnnHeapMerge(engine: Engine, c: HeapMergeCall, tile: Buffe
     overrides: { WG },
     args: [packUniforms([
       ['u32', c.R], ['u32', c.C], ['u32', c.ld], ['u32', c.k], ['u32', c.colOffset], ['u32', c.selfOffset ?? NO_SELF],
-      ['u32', c.first ? 1 : 0], ['u32', c.finalize ? 1 : 0],
-    ]), tile, rowNorms, vals, idx],
+      ['u32', c.first ? 1 : 0], ['u32', c.finalize ? 1 : 0], ['u32', c.colStride ?? 1], ['u32', c.candNorms ? 1 : 0],
+      ['u32', 0], ['u32', 0],
+    ]), tile, rowNorms, vals, idx, c.candNorms ?? engine.placeholder()],
     workgroups: engine.grid(c.R, WG),
+    cost: { flops: c.R * c.C, bytes: 4 * (c.R * c.C + c.R * c.k * (c.first ? 2 : 4)) },
   });
 }

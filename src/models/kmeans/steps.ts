@@ -8,7 +8,9 @@ import { encodeKMeansPairDists } from '../../kernels/kmeans_pair_dists.js';
 import { encodeKMeansPartialSums, partialBlockRows } from '../../kernels/kmeans_partial_sums.js';
 import { encodeKMeansPrepare, paddedK } from '../../kernels/kmeans_prepare.js';
 import { encodeReduce } from '../../kernels/reduce.js';
+import { encodeDistanceSplitNearest } from '../../kernels/distance_split_nearest.js';
 import { rowChunks, type RowChunk } from '../../ops/chunks.js';
+import { distanceFamily, encodeNearestRows } from '../../ops/distance.js';
 
 /**
  * The GPU side of k-means over one data matrix x [n, d]: the per-row buffers (‖x‖², labels,
@@ -80,13 +82,40 @@ export class KMeansData {
    * `extra` those to the second nearest or (allDistances) to every centroid.
    */
   assign(cent: Tensor, allDistances = false): void {
-    this.prepare(cent);
     const k = cent.rows;
     this.extra = sized(this.engine, this.extra, allDistances ? this.n * k : this.n, 'kmeans.extra');
+    if (!allDistances && k >= 2 && this.byDistanceOp(k)) { this.assignByDistanceOp(cent); return; }
+    this.prepare(cent);
     for (const ch of this.chunks) {
       encodeKMeansAssign(this.engine, { rows: ch.count, row0: ch.start, d4: this.d4, k, allDistances },
         this.x4.rowSlice(ch.start, ch.count), this.centT!.slice(), this.cnorm!.slice(), this.xnorm.slice(), this.labels.slice(),
         this.mind.slice(), this.engine.placeholder(), this.extra.slice());
+    }
+  }
+
+  /**
+   * Whether the distance op's GPU shape (tiles of rows and centroids in workgroup memory, coalesced
+   * loads along d) does the assignment: where the tuner picks a tiled variant for this shape. The
+   * CPU shape of the op would transpose x at every step, so there the fused kmeans_assign kernel
+   * (lanes along rows, centroids broadcast) stays.
+   */
+  private byDistanceOp(k: number): boolean {
+    return this.engine.tuner.choose(distanceFamily, { m: this.n, n: k, d: this.d, k: 2 }) !== 'matmul-heap';
+  }
+
+  /** Labels, nearest and second-nearest squared distances from the two nearest centroids of each row. */
+  private assignByDistanceOp(cent: Tensor): void {
+    const engine = this.engine;
+    const vals = engine.empty([this.n, 2], 'f32', 'kmeans.nearest.distances');
+    const idx = engine.empty([this.n, 2], 'u32', 'kmeans.nearest.indices');
+    try {
+      encodeNearestRows(engine, cent, this.x, 2, vals, idx);
+      for (const ch of rowChunks(engine, this.n, 2, 0, 'kmeans.nearest')) {
+        encodeDistanceSplitNearest(engine, { rows: ch.count, row0: ch.start }, vals.rowSlice(ch.start, ch.count),
+          idx.rowSlice(ch.start, ch.count), this.labels.slice(), this.mind.slice(), this.extra!.slice());
+      }
+    } finally {
+      vals.dispose(); idx.dispose();
     }
   }
 

@@ -2,7 +2,8 @@ import type { Engine } from '../../engine/engine.js';
 import { InvalidInputError, ShapeError } from '../../engine/errors.js';
 import type { Tensor } from '../../engine/tensor.js';
 import { KNN_MAX_K } from '../../kernels/knn_heap_merge.js';
-import { checkedRowNorms, exactSearch, paddedTranspose } from './exact.js';
+import { nearestRows } from '../../ops/distance.js';
+import { checkedRowNorms } from './exact.js';
 import { approxKnnGraph } from './approx.js';
 
 /**
@@ -45,8 +46,8 @@ function checkK(k: number, available: number, what: string): void {
 /**
  * The k nearest neighbours of every row of x among the other rows (self excluded).
  *
- * Exact: tiles of squared distances ‖a‖² + ‖b‖² − 2a·b by the matmul kernel, merged into per-row
- * heaps on the GPU, never storing an N×N matrix (O(N²d) work). Approximate: random-projection
+ * Exact: the distance op (`nearestRows`), tiles of squared distances merged into per-row heaps on
+ * the GPU, never storing an N×N matrix (O(N²d) work). Approximate: random-projection
  * forest candidates refined by NN-descent (Dong, Moses & Li 2011, "Efficient k-nearest neighbor
  * graph construction for generic similarity measures"), with distances evaluated on the GPU.
  */
@@ -57,18 +58,9 @@ export async function knnGraph(engine: Engine, x: Tensor, k: number, opts: KnnOp
   if (method === 'approx' || (method === 'auto' && x.rows > AUTO_APPROX_ABOVE)) {
     return approxKnnGraph(engine, x, k, { seed: opts.seed ?? 1, onProgress: opts.onProgress });
   }
-  const data = paddedTranspose(engine, x, 'knn.data');
-  let norms: Tensor | undefined;
-  try {
-    norms = await checkedRowNorms(engine, x, data.ld, 'knnGraph: x');
-    const { vals, idx } = await exactSearch(engine, {
-      data, dataNorms: norms, queries: data, queryNorms: norms, k, self: true, onProgress: opts.onProgress,
-    });
-    return { indices: idx, distances: vals, k, n: x.rows };
-  } finally {
-    data.t.dispose();
-    norms?.dispose();
-  }
+  (await checkedRowNorms(engine, x, x.rows, 'knnGraph: x')).dispose();
+  const { vals, idx } = await nearestRows(engine, x, x, k, { self: true, onProgress: opts.onProgress, label: 'knn' });
+  return { indices: idx, distances: vals, k, n: x.rows };
 }
 
 /**
@@ -83,21 +75,10 @@ export async function knnQuery(engine: Engine, data: Tensor, queries: Tensor, k:
     throw new ShapeError(`knnQuery: queries have ${queries.cols} dims but data has ${data.cols}.`);
   }
   checkK(k, data.rows, 'data');
-  const dataT = paddedTranspose(engine, data, 'knn.data');
-  const queryT = paddedTranspose(engine, queries, 'knn.queries');
-  const owned: Tensor[] = [dataT.t, queryT.t];
-  try {
-    const dataNorms = await checkedRowNorms(engine, data, dataT.ld, 'knnQuery: data');
-    owned.push(dataNorms);
-    const queryNorms = await checkedRowNorms(engine, queries, queryT.ld, 'knnQuery: queries');
-    owned.push(queryNorms);
-    const { vals, idx } = await exactSearch(engine, {
-      data: dataT, dataNorms, queries: queryT, queryNorms, k, self: false, onProgress: opts.onProgress,
-    });
-    return { indices: idx, distances: vals, k, n: queries.rows };
-  } finally {
-    for (const t of owned) t.dispose();
-  }
+  (await checkedRowNorms(engine, data, data.rows, 'knnQuery: data')).dispose();
+  (await checkedRowNorms(engine, queries, queries.rows, 'knnQuery: queries')).dispose();
+  const { vals, idx } = await nearestRows(engine, data, queries, k, { onProgress: opts.onProgress, label: 'knn' });
+  return { indices: idx, distances: vals, k, n: queries.rows };
 }
 
 /** Frees a graph's tensors. */
