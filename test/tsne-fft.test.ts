@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { encodeTsneFft, fftGridSize, fftPitch, fftTwiddles, type FftVariant } from '../src/kernels/tsne_fft.js';
+import { tsneFftFamily } from '../src/models/tsne/fft.js';
+import { ExactRepulsion } from '../src/models/tsne/repulsion.js';
+import { encodeReduceVariant, reduceFamily } from '../src/ops/reduce.js';
+import { randomArray } from './helpers.js';
+import { ADAPTERS, adapterEngine } from './reduce-adapters.js';
+import { refGridDft } from './reference/fft.js';
+import { tsneGradient } from './reference/tsne.js';
+
+interface Case { l: number; dims: number; inverse: boolean; block?: number }
+// Line lengths from 2 to the longest, 2D and 3D, forward and inverse, with the zero-padded corner
+// block skipped (forward) or the only part wanted (inverse), as the field repulsion uses them.
+const CASES: Case[] = [
+  { l: 2, dims: 2, inverse: false }, { l: 16, dims: 2, inverse: true }, { l: 32, dims: 2, inverse: false, block: 16 },
+  { l: 32, dims: 2, inverse: true, block: 16 }, { l: 8, dims: 3, inverse: false }, { l: 16, dims: 3, inverse: true, block: 8 },
+  { l: 16, dims: 3, inverse: false, block: 8 }, { l: 512, dims: 2, inverse: false, block: 256 },
+];
+
+const references = new Map<Case, { input: Float32Array; want: Float64Array }>();
+function reference(c: Case) {
+  let r = references.get(c);
+  if (!r) {
+    const pitch = fftPitch(c.l);
+    const size = fftGridSize(c.l, c.dims);
+    const input = randomArray(2 * size, c.l * 10 + c.dims, -0.5, 0.5);
+    const block = c.block ?? c.l;
+    // Forward with a block: the data outside the corner block is zero.
+    if (!c.inverse && block < c.l) {
+      for (let e = 0; e < size; e++) {
+        const i = [e % pitch, Math.floor(e / pitch) % pitch, Math.floor(e / (pitch * pitch))];
+        if (i.some((v) => v >= block)) input[2 * e] = input[2 * e + 1] = 0;
+      }
+    }
+    // The pitch column is not part of the grid: the transform must leave it as it is.
+    for (let e = c.l; e < size; e += pitch) input[2 * e] = input[2 * e + 1] = 0;
+    r = { input, want: refGridDft(input, c.l, c.dims, pitch, c.inverse) };
+    references.set(c, r);
+  }
+  return r;
+}
+
+for (const which of ADAPTERS) {
+  describe(`t-SNE FFT variants against a float64 DFT (${which} adapter)`, () => {
+    for (const variant of tsneFftFamily.variants) {
+      it(`${variant.name}: 2D and 3D, forward and inverse, with blocks`, async () => {
+        const engine = await adapterEngine(which);
+        if (!engine) return;
+        for (const c of CASES) {
+          if (!variant.applies(engine.traits, c)) continue;
+          const { input, want } = reference(c);
+          const pitch = fftPitch(c.l);
+          const data = engine.tensor(input, [input.length / 2, 2]);
+          const tw = engine.tensor(fftTwiddles(c.l), [c.l]);
+          encodeTsneFft(engine, c, tw.slice(), data.slice(), variant.name as FftVariant);
+          const got = await data.read();
+          const n = c.l ** c.dims;
+          const tol = 2e-7 * Math.log2(n) * Math.sqrt(n) * 4;
+          const block = c.block ?? c.l;
+          for (let e = 0; e < input.length / 2; e++) {
+            const i = [e % pitch, Math.floor(e / pitch) % pitch, Math.floor(e / (pitch * pitch))];
+            if (i[0] >= c.l) continue; // the pitch column
+            if (c.inverse && i.slice(0, c.dims).some((v) => v >= block)) continue; // not wanted
+            for (const part of [0, 1]) {
+              const d = Math.abs(got[2 * e + part] - want[2 * e + part]);
+              if (!(d <= tol)) expect.fail(`L ${c.l}, ${c.dims}D, ${c.inverse ? 'inverse' : 'forward'}: element ${e}.${part} is ${got[2 * e + part]}, want ${want[2 * e + part]}`);
+            }
+          }
+          data.dispose();
+          tw.dispose();
+        }
+      });
+    }
+
+    it('Z, summed over all points by each reduction variant, matches float64', async () => {
+      const engine = await adapterEngine(which);
+      if (!engine) return;
+      const n = 1031;
+      const y = randomArray(2 * n, 17, -3, 3);
+      const want = tsneGradient(y, n, 2, { rowPtr: new Uint32Array(n + 1), colIdx: [], val: [] }).z;
+      const yt = engine.tensor(y, [n, 2]);
+      const rep = engine.empty([n, 2], 'f32');
+      const z = engine.empty([n], 'f32');
+      new ExactRepulsion(engine, 2).encode({ rows: yt, cols: yt, self: true, rep, z });
+      for (const v of reduceFamily.variants) {
+        if (!v.applies(engine.traits, { axis: 0, length: n, outputs: 1 })) continue;
+        const zSum = engine.tensor([NaN], [1], { allowNonFinite: true });
+        encodeReduceVariant(engine, v.name, { R: n, C: 1, axis: 0, op: 'sum' }, z.slice(), zSum.slice());
+        const [got] = await zSum.read();
+        expect(Math.abs(got - want) / want, `Z by ${v.name}`).toBeLessThan(1e-5);
+        zSum.dispose();
+      }
+      for (const t of [yt, rep, z]) t.dispose();
+    });
+  });
+}
