@@ -61,6 +61,7 @@ export class KMeans {
   static async fit(engine: Engine, x: Tensor, opts: KMeansOptions): Promise<KMeans> {
     const o = checkOptions(x, opts);
     const data = new KMeansData(engine, x, 'KMeans.fit');
+    await data.tune(o.k);
     const random = seededRandom(o.seed);
     let best: KMeans | null = null;
     try {

@@ -5,10 +5,11 @@ import { ASSIGN_MAX_D, encodeKMeansAssign } from '../../kernels/kmeans_assign.js
 import { encodeKMeansFinalize } from '../../kernels/kmeans_finalize.js';
 import { encodeKMeansGatherRows } from '../../kernels/kmeans_gather_rows.js';
 import { encodeKMeansPairDists } from '../../kernels/kmeans_pair_dists.js';
-import { encodeKMeansPartialSums, partialBlockRows } from '../../kernels/kmeans_partial_sums.js';
+import { encodeKMeansPartialSums, partialBlockRows, type PartialSumsVariant } from '../../kernels/kmeans_partial_sums.js';
 import { encodeKMeansPrepare, paddedK } from '../../kernels/kmeans_prepare.js';
 import { encodeReduce } from '../../kernels/reduce.js';
 import { rowChunks, type RowChunk } from '../../ops/chunks.js';
+import { kmeansPartialSumsFamily } from './partial-sums.js';
 
 /**
  * The GPU side of k-means over one data matrix x [n, d]: the per-row buffers (‖x‖², labels,
@@ -47,7 +48,7 @@ export class KMeansData {
         'kmeansColumns', ASSIGN_MAX_D, this.d);
     }
     this.chunks = rowChunks(engine, this.n, this.d, this.d4, `${what}: x`);
-    this.blockRows = partialBlockRows(this.n);
+    this.blockRows = partialBlockRows(this.n, engine.traits.loopBudget);
     this.blocks = this.chunks.reduce((s, ch) => s + Math.ceil(ch.count / this.blockRows), 0);
     this.xnorm = engine.empty([this.n], 'f32', 'kmeans.xnorm');
     this.x4 = this.d4 === this.d ? x : engine.empty([this.n, this.d4], 'f32', 'kmeans.xPadded');
@@ -62,6 +63,11 @@ export class KMeansData {
     }
     this.labels = engine.empty([this.n], 'u32', 'kmeans.labels');
     this.mind = engine.empty([this.n], 'f32', 'kmeans.mind');
+  }
+
+  /** Measures the update step's variants for k clusters on this adapter (once per shape class). */
+  async tune(k: number): Promise<void> {
+    await this.engine.tuner.tune(kmeansPartialSumsFamily, { n: this.n, d4: this.d4, k });
   }
 
   /** Throws naming the rows of x that hold NaN or Inf (found through their squared norms). */
@@ -176,10 +182,11 @@ export class KMeansData {
   update(prev: Tensor, weights: Tensor, out: Tensor, counts: Tensor): void {
     const k = prev.rows;
     const partial = this.partialFor(k);
+    const variant = this.engine.tuner.choose(kmeansPartialSumsFamily, { n: this.n, d4: this.d4, k }) as PartialSumsVariant;
     let block0 = 0;
     for (const ch of this.chunks) {
       block0 += encodeKMeansPartialSums(this.engine, { rows: ch.count, row0: ch.start, d4: this.d4, k, blockRows: this.blockRows, block0 },
-        this.x4.rowSlice(ch.start, ch.count), this.labels.slice(), partial.slice());
+        this.x4.rowSlice(ch.start, ch.count), this.labels.slice(), partial.slice(), variant);
     }
     encodeKMeansFinalize(this.engine, { k, d: this.d, d4: this.d4, blocks: this.blocks }, partial.slice(), prev.slice(), weights.slice(),
       out.slice(), counts.slice());
