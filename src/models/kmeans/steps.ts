@@ -7,8 +7,8 @@ import { encodeKMeansGatherRows } from '../../kernels/kmeans_gather_rows.js';
 import { encodeKMeansPairDists } from '../../kernels/kmeans_pair_dists.js';
 import { encodeKMeansPartialSums, partialBlockRows, type PartialSumsVariant } from '../../kernels/kmeans_partial_sums.js';
 import { encodeKMeansPrepare, paddedK } from '../../kernels/kmeans_prepare.js';
-import { encodeReduce } from '../../kernels/reduce.js';
 import { rowChunks, type RowChunk } from '../../ops/chunks.js';
+import { encodeReduction } from '../../ops/reduce.js';
 import { kmeansPartialSumsFamily } from './partial-sums.js';
 
 /**
@@ -54,7 +54,7 @@ export class KMeansData {
     this.x4 = this.d4 === this.d ? x : engine.empty([this.n, this.d4], 'f32', 'kmeans.xPadded');
     for (const ch of this.chunks) {
       const xs = x.rowSlice(ch.start, ch.count);
-      encodeReduce(engine, { R: ch.count, C: this.d, axis: 1, op: 'sumsq' }, xs,
+      encodeReduction(engine, { R: ch.count, C: this.d, axis: 1, op: 'sumsq' }, xs,
         { buffer: this.xnorm.buffer, offset: ch.start * 4, size: ch.count * 4 });
       if (this.x4 !== x) {
         encodeKMeansGatherRows(engine, { count: ch.count, dOut: this.d4, d: this.d, row0: 0, rows: ch.count, direct: true },
@@ -197,7 +197,7 @@ export class KMeansData {
     const C = 1024;
     const R = Math.ceil(this.n / C);
     const parts = this.engine.empty([R], 'f32', 'kmeans.inertia');
-    encodeReduce(this.engine, { R, C, axis: 1, op: 'sum', total: this.n }, this.mind.slice(), parts.slice());
+    encodeReduction(this.engine, { R, C, axis: 1, op: 'sum', total: this.n }, this.mind.slice(), parts.slice());
     const v = await parts.read();
     parts.dispose();
     let s = 0;
