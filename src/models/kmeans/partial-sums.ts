@@ -40,3 +40,11 @@ export const kmeansPartialSumsFamily: VariantFamily<PartialSumsShape> = {
     };
   },
 };
+
+/**
+ * Measures the update step's variants for x [n, d] and k clusters on this adapter (once per shape
+ * class); call before recording the fit's first dispatches.
+ */
+export async function tunePartialSums(engine: Engine, n: number, d: number, k: number): Promise<void> {
+  await engine.tuner.tune(kmeansPartialSumsFamily, { n, d4: Math.ceil(d / 4) * 4, k });
+}

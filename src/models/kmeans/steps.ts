@@ -65,11 +65,6 @@ export class KMeansData {
     this.mind = engine.empty([this.n], 'f32', 'kmeans.mind');
   }
 
-  /** Measures the update step's variants for k clusters on this adapter (once per shape class). */
-  async tune(k: number): Promise<void> {
-    await this.engine.tuner.tune(kmeansPartialSumsFamily, { n: this.n, d4: this.d4, k });
-  }
-
   /** Throws naming the rows of x that hold NaN or Inf (found through their squared norms). */
   async assertFinite(what: string): Promise<void> {
     const norms = await this.xnorm.read();
