@@ -45,7 +45,7 @@ for (const [dims, nodes] of [[2, 128], [2, 256], [3, 32], [3, 64]] as const) {
     await engine.sync();
     const ms = (performance.now() - t0) / iterations;
     if (v.name === 'lanes') peer = ms;
-    rows.push({ dims, nodes: field.layout.nodes, fft: v.name, 'ms/iteration': ms, 'vs lanes': ms / peer });
+    rows.push({ grid: `${dims}D ${field.layout.nodes}`, fft: v.name, 'ms/iteration': ms, 'vs lanes': ms / peer });
     console.log(table(rows.slice(-1)));
   }
   engine.tuner.force('tsne_fft', undefined);
