@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeKMeansPartialSums, partialBlockRows, type PartialSumsVariant } from '../src/kernels/kmeans_partial_sums.js';
 import { kmeansPartialSumsFamily } from '../src/models/kmeans/partial-sums.js';
 import { KMeansData } from '../src/models/kmeans/steps.js';
+import { Tuner } from '../src/engine/tuner.js';
 import { expectClose, poisoned, randomArray, rng } from './helpers.js';
 import { ADAPTERS, adapterEngine } from './reduce-adapters.js';
 import { updateRef } from './reference/kmeans.js';
@@ -76,5 +77,16 @@ for (const which of ADAPTERS) {
         }
       });
     }
+
+    it('the tuner measures both variants, rejects neither and ends on one that applies', async () => {
+      const engine = await adapterEngine(which);
+      if (!engine) return;
+      const tuner = new Tuner(engine, { repetitions: 1 });
+      const shape = { n: 3000, d4: 20, k: 11 };
+      const chosen = await tuner.tune(kmeansPartialSumsFamily, shape);
+      expect(kmeansPartialSumsFamily.variants.find((v) => v.name === chosen)?.applies(engine.traits, shape)).toBe(true);
+      expect(tuner.rows.filter((r) => r.rejected)).toEqual([]);
+      expect(tuner.rows).toHaveLength(2);
+    });
   });
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeReduceVariant, reduce, reduceFamily, reduceShape } from '../src/ops/reduce.js';
 import type { ReduceCall } from '../src/kernels/reduce.js';
+import { Tuner } from '../src/engine/tuner.js';
 import { expectClose, poisoned, randomArray } from './helpers.js';
 import { ADAPTERS, adapterEngine } from './reduce-adapters.js';
 import { refAbsSum, refReduce } from './reference/reduce.js';
@@ -104,10 +105,16 @@ for (const which of ADAPTERS) {
       });
     }
 
-    it('the tuner ends on a variant that computes the reduction', async () => {
+    it('the tuner measures every variant, rejects none and ends on one that computes the reduction', async () => {
       const engine = await adapterEngine(which);
       if (!engine) return;
       const shape = { axis: 0 as const, length: 20_000, outputs: 1 };
+      const fresh = new Tuner(engine, { repetitions: 1 });
+      for (const s of [shape, { axis: 1 as const, length: 300, outputs: 500 }, { axis: 0 as const, length: 1000, outputs: 70 }]) {
+        await fresh.tune(reduceFamily, s);
+      }
+      expect(fresh.rows.filter((r) => r.rejected)).toEqual([]);
+      expect(fresh.rows.length).toBeGreaterThanOrEqual(6);
       const chosen = await engine.tuner.tune(reduceFamily, shape);
       expect(reduceFamily.variants.find((v) => v.name === chosen)?.applies(engine.traits, shape)).toBe(true);
       const data = randomArray(20_000, 4);

@@ -3,6 +3,7 @@ import { encodeTsneFft, fftGridSize, fftPitch, fftTwiddles, type FftVariant } fr
 import { tsneFftFamily } from '../src/models/tsne/fft.js';
 import { ExactRepulsion } from '../src/models/tsne/repulsion.js';
 import { encodeReduceVariant, reduceFamily } from '../src/ops/reduce.js';
+import { Tuner } from '../src/engine/tuner.js';
 import { randomArray } from './helpers.js';
 import { ADAPTERS, adapterEngine } from './reduce-adapters.js';
 import { refGridDft } from './reference/fft.js';
@@ -71,6 +72,18 @@ for (const which of ADAPTERS) {
         }
       });
     }
+
+    it('the tuner measures every FFT variant, rejects none and ends on one that applies', async () => {
+      const engine = await adapterEngine(which);
+      if (!engine) return;
+      const tuner = new Tuner(engine, { repetitions: 1 });
+      for (const shape of [{ l: 64, dims: 2 }, { l: 16, dims: 3 }]) {
+        const chosen = await tuner.tune(tsneFftFamily, shape);
+        expect(tsneFftFamily.variants.find((v) => v.name === chosen)?.applies(engine.traits, shape)).toBe(true);
+      }
+      expect(tuner.rows.filter((r) => r.rejected)).toEqual([]);
+      expect(tuner.rows.filter((r) => r.chosen)).toHaveLength(2);
+    });
 
     it('Z, summed over all points by each reduction variant, matches float64', async () => {
       const engine = await adapterEngine(which);
