@@ -28,5 +28,7 @@ export function encodeRankCount(engine: Engine, c: RankCountCall, tile: BufferSl
       ['u32', c.R], ['u32', c.C], ['u32', c.ld], ['u32', c.k], ['u32', c.colOffset], ['u32', 0], ['u32', 0], ['u32', 0],
     ]), tile, nb, selfIdx, thr, cnt],
     workgroups: engine.grid(c.R, WG),
+    // COUNT compares each tile value with the row's k thresholds.
+    cost: c.gather ? { flops: 0, bytes: 4 * c.R * 3 * c.k } : { flops: c.R * c.C * c.k, bytes: 4 * (c.R * c.C + 3 * c.R * c.k) },
   });
 }

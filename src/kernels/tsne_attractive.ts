@@ -38,6 +38,8 @@ export function encodeTsneAttractive(engine: Engine, c: { dims: number }, p: Sel
       args: [packUniforms([['u32', p.n], ['u32', w * SPAN], ['u32', SPAN], ['u32', w > 0 ? 1 : 0]]),
         p.perm, p.chunks, p.colIdx, p.val, rows, cols, attr, klRow ?? engine.placeholder()],
       workgroups: engine.grid(chunks * SELL_CHUNK, SELL_CHUNK),
+      // Per stored slot (padding included): a distance, a kernel value and dims products (plus a log with KL).
+      cost: { flops: (p.colIdx.size / 4 / windows) * (4 * c.dims + 4 + (klRow ? 4 : 0)), bytes: 8 * (p.colIdx.size / 4 / windows) + 4 * p.n * 3 * c.dims },
     });
   }
 }

@@ -27,6 +27,7 @@ export function encodeTsneRepulsionExact(engine: Engine, c: { nRows: number; nCo
       args: [packUniforms([['u32', c.nRows], ['u32', start], ['u32', count], ['u32', start > 0 ? 1 : 0], ['f32', c.self ? 1 : 0]]),
         rows, cols, rep, z],
       workgroups: engine.grid(c.nRows, WG),
+      cost: { flops: c.nRows * count * (5 * c.dims + 4), bytes: 4 * ((c.nRows + count) * c.dims + c.nRows * (c.dims + 1) * (start > 0 ? 2 : 1)) },
     });
   }
 }
