@@ -93,6 +93,7 @@ const aligned = (n: number) => Math.ceil(n / 64) * 64;
 
 /** Floats of scratch `encodeReduceGroups` needs for a call (0: none). */
 export function groupScratchSize(engine: Engine, c: ReduceCall): number {
+  if (c.R === 0 || c.C === 0) return 0;
   const { segments, outputs } = groupSegments(engine, c);
   return segments > 1 ? aligned(segments * outputs) + groupScratchSize(engine, secondPass(c, segments, outputs)) : 0;
 }
@@ -121,6 +122,7 @@ function secondPass(c: ReduceCall, segments: number, outputs: number): ReduceCal
  * is spread over segments whose partials a second pass combines.
  */
 export function encodeReduceGroups(engine: Engine, c: ReduceCall, x: BufferSlice, y: BufferSlice, o: GroupOptions): void {
+  if (c.R === 0 || c.C === 0) return;
   const { outputs, length, outGroups, segments, segLen } = groupSegments(engine, c);
   const { wg, il, ofast } = groupLayout(engine, c);
   let scratch = o.scratch;

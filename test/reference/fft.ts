@@ -36,3 +36,38 @@ export function refGridDft(x: ArrayLike<number>, l: number, dims: number, pitch:
   }
   return cur;
 }
+
+/**
+ * Float64 direct DFT of the same grid at the listed elements only (grid element indices, pitch
+ * layout): Σ over every input element of x·exp(∓2πi·Σ_a k_a t_a / L). For long lines, where the
+ * whole separable DFT costs O(L^(dims+1)).
+ */
+export function refGridDftAt(x: ArrayLike<number>, l: number, dims: number, pitch: number, inverse: boolean, at: number[]): Map<number, [number, number]> {
+  const sign = inverse ? 1 : -1;
+  const coords = (e: number) => [e % pitch, Math.floor(e / pitch) % pitch, Math.floor(e / (pitch * pitch))];
+  const inputs: Array<[number[], number, number]> = [];
+  const size = pitch ** (dims - 1) * l;
+  for (let e = 0; e < size; e++) {
+    const t = coords(e);
+    if (t[0] >= l || (x[2 * e] === 0 && x[2 * e + 1] === 0)) continue;
+    inputs.push([t, x[2 * e], x[2 * e + 1]]);
+  }
+  const cos = Float64Array.from({ length: l }, (_, k) => Math.cos((2 * Math.PI * k) / l));
+  const sin = Float64Array.from({ length: l }, (_, k) => sign * Math.sin((2 * Math.PI * k) / l));
+  const out = new Map<number, [number, number]>();
+  for (const e of at) {
+    const k = coords(e);
+    let re = 0;
+    let im = 0;
+    for (const [t, xr, xi] of inputs) {
+      let phase = 0;
+      for (let a = 0; a < dims; a++) phase += (k[a] * t[a]) % l;
+      const c = cos[phase % l];
+      const s = sin[phase % l];
+      re += xr * c - xi * s;
+      im += xr * s + xi * c;
+    }
+    out.set(e, [re, im]);
+  }
+  return out;
+}
