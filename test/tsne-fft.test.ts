@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { encodeTsneFft, fftGridSize, fftPitch, fftTwiddles, type FftVariant } from '../src/kernels/tsne_fft.js';
 import { tsneFftFamily } from '../src/models/tsne/fft.js';
-import { ExactRepulsion } from '../src/models/tsne/repulsion.js';
+import { ExactRepulsion, FieldRepulsion } from '../src/models/tsne/repulsion.js';
 import { encodeReduceVariant, reduceFamily } from '../src/ops/reduce.js';
 import { Tuner } from '../src/engine/tuner.js';
-import { randomArray, rng } from './helpers.js';
+import { expectClose, randomArray, rng } from './helpers.js';
 import { ADAPTERS, adapterEngine } from './reduce-adapters.js';
 import { refGridDft, refGridDftAt } from './reference/fft.js';
 import { tsneGradient } from './reference/tsne.js';
@@ -102,6 +102,66 @@ for (const which of ADAPTERS) {
       }
       expect(tuner.rows.filter((r) => r.rejected)).toEqual([]);
       expect(tuner.rows.filter((r) => r.chosen)).toHaveLength(2);
+    });
+
+    it('field repulsion and Z with each FFT variant forced match float64 exact sums (2D and 3D)', async () => {
+      const engine = await adapterEngine(which);
+      if (!engine) return;
+      const n = 400;
+      for (const dims of [2, 3] as const) {
+        // Points in a few clusters over ±9 units (2D) or ±4 (3D, where a 16-node grid must span them).
+        const r = rng(30 + dims);
+        const spread = dims === 2 ? 8 : 3;
+        const y = Float32Array.from({ length: n * dims }, (_, i) => spread * Math.cos(((i / dims) | 0) % 5 + (i % dims)) + (spread / 4) * (r() - 0.5));
+        const want = new Float64Array(n * dims);
+        let zWant = 0;
+        for (let i = 0; i < n; i++) {
+          for (let j = 0; j < n; j++) {
+            if (i === j) continue;
+            let d2 = 0;
+            for (let d = 0; d < dims; d++) d2 += (y[i * dims + d] - y[j * dims + d]) ** 2;
+            const k = 1 / (1 + d2);
+            zWant += k;
+            for (let d = 0; d < dims; d++) want[i * dims + d] += k * k * (y[i * dims + d] - y[j * dims + d]);
+          }
+        }
+        const yt = engine.tensor(y, [n, dims]);
+        const rep = engine.empty([n, dims], 'f32');
+        const z = engine.empty([n], 'f32');
+        let first: { rep: Float32Array; z: number } | undefined;
+        for (const v of tsneFftFamily.variants) {
+          const maxNodes = dims === 2 ? 128 : 16;
+          if (!v.applies(engine.traits, { l: 2 * maxNodes, dims })) continue;
+          engine.tuner.force('tsne_fft', v.name);
+          try {
+            const field = new FieldRepulsion(engine, dims, { maxNodes, spacing: 0.25 });
+            await field.refresh(yt);
+            field.encode({ rows: yt, cols: yt, self: true, rep, z });
+            const [got, zs] = [await rep.read(), await z.read()];
+            let err = 0;
+            let norm = 0;
+            for (let i = 0; i < want.length; i++) { err += (got[i] - want[i]) ** 2; norm += want[i] ** 2; }
+            let zGot = 0;
+            for (const v2 of zs) zGot += v2;
+            // The grid's interpolation error: measured 0.06 % (2D, 128 nodes) and 30 % (3D, 16 nodes, h ≈ 0.7)
+            // for rep, 0.008 % and 5.5 % for Z; a wrong transform is off by 100 % or more.
+            expect(Math.sqrt(err / norm), `${dims}D rep by ${v.name}`).toBeLessThan(dims === 2 ? 0.01 : 0.4);
+            expect(Math.abs(zGot - zWant) / zWant, `${dims}D Z by ${v.name}`).toBeLessThan(dims === 2 ? 0.001 : 0.08);
+            // And every variant computes the same field as the first, up to f32 rounding.
+            if (!first) first = { rep: got, z: zGot };
+            else {
+              let scale = 0;
+              for (const g of first.rep) scale = Math.max(scale, Math.abs(g));
+              expectClose(got, first.rep, 1e-4 * scale, 1e-4, `${dims}D rep by ${v.name} against the first variant`);
+              expect(Math.abs(zGot - first.z) / first.z).toBeLessThan(1e-5);
+            }
+            field.dispose();
+          } finally {
+            engine.tuner.force('tsne_fft', undefined);
+          }
+        }
+        for (const t of [yt, rep, z]) t.dispose();
+      }
     });
 
     it('Z, summed over all points by each reduction variant, matches float64', async () => {
