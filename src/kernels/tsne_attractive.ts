@@ -1,6 +1,6 @@
 import code from '../../shaders/tsne_attractive.wgsl';
 import type { Engine } from '../engine/engine.js';
-import { LOOP_BUDGET, packUniforms, type KernelSpec } from '../engine/kernel.js';
+import { packUniforms, type KernelSpec } from '../engine/kernel.js';
 import type { BufferSlice } from '../engine/tensor.js';
 
 export const tsneAttractiveKernel: KernelSpec = {
@@ -9,7 +9,6 @@ export const tsneAttractiveKernel: KernelSpec = {
 
 /** Rows per SELL chunk: the kernel's workgroup size. */
 export const SELL_CHUNK = 64;
-const SPAN = Math.floor(LOOP_BUDGET * 0.9);
 
 /** A sparse matrix in SELL-C-σ layout with C = SELL_CHUNK (see tsne_attractive.wgsl). */
 export interface SellMatrix {
@@ -25,10 +24,12 @@ export interface SellMatrix {
 
 /**
  * Records attr_i = Σ_j p_ij K_ij (y_i − y_j) (and, with `klRow`, Σ_j p_ij log(p_ij/K_ij)),
- * in windows of SPAN columns per chunk so that any degree stays inside the loop budget.
+ * in windows of columns per chunk so that any degree stays inside the adapter's loop budget (one
+ * window where there is none).
  */
 export function encodeTsneAttractive(engine: Engine, c: { dims: number }, p: SellMatrix,
   rows: BufferSlice, cols: BufferSlice, attr: BufferSlice, klRow?: BufferSlice): void {
+  const SPAN = Math.min(Math.floor(engine.traits.loopBudget * 0.9), 2 ** 31);
   const windows = Math.max(1, Math.ceil(p.maxDegree / SPAN));
   const chunks = Math.ceil(p.n / SELL_CHUNK);
   for (let w = 0; w < windows; w++) {
@@ -37,6 +38,8 @@ export function encodeTsneAttractive(engine: Engine, c: { dims: number }, p: Sel
       args: [packUniforms([['u32', p.n], ['u32', w * SPAN], ['u32', SPAN], ['u32', w > 0 ? 1 : 0]]),
         p.perm, p.chunks, p.colIdx, p.val, rows, cols, attr, klRow ?? engine.placeholder()],
       workgroups: engine.grid(chunks * SELL_CHUNK, SELL_CHUNK),
+      // Per stored slot (padding included): a distance, a kernel value and dims products (plus a log with KL).
+      cost: { flops: (p.colIdx.size / 4 / windows) * (4 * c.dims + 4 + (klRow ? 4 : 0)), bytes: 8 * (p.colIdx.size / 4 / windows) + 4 * p.n * 3 * c.dims },
     });
   }
 }

@@ -1,11 +1,21 @@
 import code from '../../shaders/tsne_fft.wgsl';
 import longCode from '../../shaders/tsne_fft_long.wgsl';
+import workgroupCode from '../../shaders/tsne_fft_workgroup.wgsl';
 import type { Engine } from '../engine/engine.js';
 import { packUniforms, type KernelSpec } from '../engine/kernel.js';
 import type { BufferSlice } from '../engine/tensor.js';
 
 export const tsneFftKernel: KernelSpec = { name: 'tsne_fft', code, bindings: ['uniform', 'read', 'storage'] };
 export const tsneFftLongKernel: KernelSpec = { name: 'tsne_fft_long', code: longCode, bindings: ['uniform', 'read', 'storage'] };
+export const tsneFftWorkgroupKernel: KernelSpec = { name: 'tsne_fft_workgroup', code: workgroupCode, bindings: ['uniform', 'read', 'storage'] };
+
+/**
+ * How lines are spread: an invocation per line in a private buffer (CPU rasterisers), or a
+ * workgroup of 256 (or 64) lanes per few lines.
+ */
+export type FftVariant = 'lanes' | 'workgroup' | 'workgroup-64';
+/** Complex values of workgroup memory tsne_fft_workgroup.wgsl holds (its CAP). */
+export const FFT_WORKGROUP_CAP = 2048;
 
 /** Longest line tsne_fft.wgsl transforms in its private buffer. */
 export const FFT_PRIVATE_MAX = 256;
@@ -46,8 +56,11 @@ export interface FftCall {
   block?: number;
 }
 
-/** Records an unnormalised in-place complex FFT of an L^dims grid (L a power of two, rows at `fftPitch`), axis by axis. */
-export function encodeTsneFft(engine: Engine, c: FftCall, twiddle: BufferSlice, data: BufferSlice): void {
+/**
+ * Records an unnormalised in-place complex FFT of an L^dims grid (L a power of two, rows at
+ * `fftPitch`), axis by axis, with the lines spread as `variant` says.
+ */
+export function encodeTsneFft(engine: Engine, c: FftCall, twiddle: BufferSlice, data: BufferSlice, variant: FftVariant = 'lanes'): void {
   const logL = Math.log2(c.l);
   if (!Number.isInteger(logL) || c.l > FFT_MAX) throw new RangeError(`FFT length must be a power of two ≤ ${FFT_MAX}, got ${c.l}.`);
   const block = c.block ?? c.l;
@@ -63,11 +76,16 @@ export function encodeTsneFft(engine: Engine, c: FftCall, twiddle: BufferSlice, 
     const e2 = a2 === undefined ? 1 : extent(a2);
     const lines = e1 * e2;
     const pitch = fftPitch(c.l);
-    engine.dispatch(c.l <= FFT_PRIVATE_MAX ? tsneFftKernel : tsneFftLongKernel, {
-      overrides: { WG },
-      args: [packUniforms([['u32', c.l], ['u32', logL], ['u32', pitch ** axis], ['u32', lines], ['u32', c.inverse ? 1 : 0],
-        ['u32', e1], ['u32', pitch ** a1], ['u32', a2 === undefined ? 0 : pitch ** a2]]), twiddle, data],
-      workgroups: engine.grid(lines, WG),
-    });
+    const per = Math.max(1, Math.min(FFT_WORKGROUP_CAP / c.l, 2 ** Math.floor(Math.log2(lines))));
+    const args = [packUniforms([['u32', c.l], ['u32', logL], ['u32', pitch ** axis], ['u32', lines], ['u32', c.inverse ? 1 : 0],
+      ['u32', e1], ['u32', pitch ** a1], ['u32', a2 === undefined ? 0 : pitch ** a2], ['u32', per]]), twiddle, data];
+    // 5 L log2 L flops per complex line (the usual count); each element read and written once.
+    const cost = { flops: 5 * lines * c.l * logL, bytes: 16 * lines * c.l + 4 * c.l };
+    if (variant !== 'lanes') {
+      const wg = Math.min(variant === 'workgroup-64' ? 64 : 256, engine.traits.maxInvocations);
+      engine.dispatch(tsneFftWorkgroupKernel, { overrides: { WG: wg }, args, workgroups: engine.grid(Math.ceil(lines / per), 1), cost });
+    } else {
+      engine.dispatch(c.l <= FFT_PRIVATE_MAX ? tsneFftKernel : tsneFftLongKernel, { overrides: { WG }, args, workgroups: engine.grid(lines, WG), cost });
+    }
   }
 }

@@ -17,5 +17,7 @@ export function encodeTsneGridGather(engine: Engine, c: { n: number; m: number; 
     args: [packUniforms([['u32', c.n], ['u32', c.m], ['f32', 1 / (2 * c.m) ** c.dims], ['f32', c.self ? 1 : 0]]),
       y, grid, fieldA, fieldB, rep, z],
     workgroups: engine.grid(c.n, WG),
+    // Per point: 4^dims stencil nodes of two complex fields, weights and sums (an estimate of the flops).
+    cost: { flops: c.n * 4 ** c.dims * (2 * c.dims + 6), bytes: 4 * c.n * (2 * c.dims + 1) + 2 * 8 * (2 * c.m + 1) ** (c.dims - 1) * 2 * c.m },
   });
 }

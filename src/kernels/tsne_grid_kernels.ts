@@ -14,5 +14,6 @@ export function encodeTsneGridKernels(engine: Engine, c: { m: number; dims: numb
     overrides: { WG, DIMS: c.dims },
     args: [packUniforms([['u32', c.m], ['u32', size], ['f32', c.h]]), kerA, kerB],
     workgroups: engine.grid(size, WG),
+    cost: { flops: 8 * size, bytes: 16 * size },
   });
 }

@@ -16,5 +16,7 @@ export function encodeTsneGridMultiply(engine: Engine, size: number, dens: Buffe
     overrides: { WG },
     args: [packUniforms([['u32', size]]), dens, kerA, kerB, fieldA, fieldB],
     workgroups: engine.grid(size, WG),
+    // Two complex products per node; three complex grids read, two written.
+    cost: { flops: 12 * size, bytes: 40 * size },
   });
 }

@@ -14,5 +14,6 @@ export function encodeTsneGridPrepare(engine: Engine, c: { m: number; dims: numb
     overrides: { WG, DIMS: c.dims },
     args: [packUniforms([['u32', c.m], ['u32', size], ['f32', c.scale]]), density, dens],
     workgroups: engine.grid(size, WG),
+    cost: { flops: c.m ** c.dims, bytes: 4 * c.m ** c.dims + 8 * size },
   });
 }

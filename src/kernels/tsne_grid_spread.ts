@@ -19,5 +19,7 @@ export function encodeTsneGridSpread(engine: Engine, c: { n: number; m: number; 
     overrides: { WG, DIMS: c.dims },
     args: [packUniforms([['u32', c.n], ['u32', c.m], ['f32', c.scale]]), y, grid, density],
     workgroups: engine.grid(c.n, WG),
+    // Per point: cubic weights per axis and one atomic add per stencil node.
+    cost: { flops: c.n * (4 ** c.dims + 12 * c.dims), bytes: 4 * c.n * c.dims + 4 * c.m ** c.dims },
   });
 }

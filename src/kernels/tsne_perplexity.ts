@@ -14,5 +14,7 @@ export function encodeTsnePerplexity(engine: Engine, c: { n: number; k: number; 
     overrides: { WG },
     args: [packUniforms([['u32', c.n], ['u32', c.k], ['f32', Math.log(c.perplexity)], ['f32', c.tolerance ?? 1e-5]]), dist, pcond, beta],
     workgroups: engine.grid(c.n, WG),
+    // A bisection of up to ~64 steps over k exponentials per row (an upper estimate).
+    cost: { flops: 64 * 4 * c.n * c.k, bytes: 8 * c.n * c.k + 4 * c.n },
   });
 }

@@ -19,5 +19,6 @@ export function encodeTsneUpdate(engine: Engine, c: TsneStep, attr: BufferSlice,
     args: [packUniforms([['u32', c.size], ['f32', c.exaggeration], ['f32', c.learningRate], ['f32', c.momentum],
       ['f32', c.minGain], ['u32', c.perRowZ ? 1 : 0]]), attr, rep, z, y, update, gains],
     workgroups: engine.grid(c.size, WG),
+    cost: { flops: 16 * c.size, bytes: 4 * 8 * c.size },
   });
 }

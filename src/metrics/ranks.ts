@@ -38,7 +38,7 @@ export async function neighbourRanks(engine: Engine, x: Tensor, rows: Uint32Arra
     const thr = engine.zeros([m, k], 'f32', 'ranks.thresholds');
     const cnt = engine.zeros([m, k], 'u32', 'ranks.counts');
     owned.push(nbT, selfT, thr, cnt);
-    const budget = rankCountColumns(k);
+    const budget = rankCountColumns(k, engine.traits.loopBudget);
     const cols = Math.max(PAD, Math.min(2048, budget - (budget % PAD)));
     const tile = engine.empty([Math.min(TILE_ROWS, queries.ld) * Math.min(cols, data.ld)], 'f32', 'ranks.tile');
     owned.push(tile);

@@ -7,6 +7,7 @@ import { ELKAN_MAX_BOUNDS, lloydBounded } from './bounded.js';
 import { miniBatch } from './minibatch.js';
 import type { KMeansProgress } from './run.js';
 import { seededRandom } from '../../ops/random.js';
+import { tunePartialSums } from './partial-sums.js';
 import { KMeansData } from './steps.js';
 
 export type { KMeansProgress } from './run.js';
@@ -60,6 +61,7 @@ export class KMeans {
 
   static async fit(engine: Engine, x: Tensor, opts: KMeansOptions): Promise<KMeans> {
     const o = checkOptions(x, opts);
+    await tunePartialSums(engine, x.rows, x.cols, o.k);
     const data = new KMeansData(engine, x, 'KMeans.fit');
     const random = seededRandom(o.seed);
     let best: KMeans | null = null;

@@ -5,12 +5,13 @@ import { ASSIGN_MAX_D, encodeKMeansAssign } from '../../kernels/kmeans_assign.js
 import { encodeKMeansFinalize } from '../../kernels/kmeans_finalize.js';
 import { encodeKMeansGatherRows } from '../../kernels/kmeans_gather_rows.js';
 import { encodeKMeansPairDists } from '../../kernels/kmeans_pair_dists.js';
-import { encodeKMeansPartialSums, partialBlockRows } from '../../kernels/kmeans_partial_sums.js';
+import { encodeKMeansPartialSums, partialBlockRows, type PartialSumsVariant } from '../../kernels/kmeans_partial_sums.js';
 import { encodeKMeansPrepare, paddedK } from '../../kernels/kmeans_prepare.js';
-import { encodeReduce } from '../../kernels/reduce.js';
 import { encodeDistanceSplitNearest } from '../../kernels/distance_split_nearest.js';
 import { rowChunks, type RowChunk } from '../../ops/chunks.js';
 import { distanceFamily, encodeNearestRows } from '../../ops/distance.js';
+import { encodeReduction } from '../../ops/reduce.js';
+import { kmeansPartialSumsFamily } from './partial-sums.js';
 
 /**
  * The GPU side of k-means over one data matrix x [n, d]: the per-row buffers (‖x‖², labels,
@@ -49,13 +50,13 @@ export class KMeansData {
         'kmeansColumns', ASSIGN_MAX_D, this.d);
     }
     this.chunks = rowChunks(engine, this.n, this.d, this.d4, `${what}: x`);
-    this.blockRows = partialBlockRows(this.n);
+    this.blockRows = partialBlockRows(this.n, engine.traits.loopBudget);
     this.blocks = this.chunks.reduce((s, ch) => s + Math.ceil(ch.count / this.blockRows), 0);
     this.xnorm = engine.empty([this.n], 'f32', 'kmeans.xnorm');
     this.x4 = this.d4 === this.d ? x : engine.empty([this.n, this.d4], 'f32', 'kmeans.xPadded');
     for (const ch of this.chunks) {
       const xs = x.rowSlice(ch.start, ch.count);
-      encodeReduce(engine, { R: ch.count, C: this.d, axis: 1, op: 'sumsq' }, xs,
+      encodeReduction(engine, { R: ch.count, C: this.d, axis: 1, op: 'sumsq' }, xs,
         { buffer: this.xnorm.buffer, offset: ch.start * 4, size: ch.count * 4 });
       if (this.x4 !== x) {
         encodeKMeansGatherRows(engine, { count: ch.count, dOut: this.d4, d: this.d, row0: 0, rows: ch.count, direct: true },
@@ -205,10 +206,11 @@ export class KMeansData {
   update(prev: Tensor, weights: Tensor, out: Tensor, counts: Tensor): void {
     const k = prev.rows;
     const partial = this.partialFor(k);
+    const variant = this.engine.tuner.choose(kmeansPartialSumsFamily, { n: this.n, d4: this.d4, k }) as PartialSumsVariant;
     let block0 = 0;
     for (const ch of this.chunks) {
       block0 += encodeKMeansPartialSums(this.engine, { rows: ch.count, row0: ch.start, d4: this.d4, k, blockRows: this.blockRows, block0 },
-        this.x4.rowSlice(ch.start, ch.count), this.labels.slice(), partial.slice());
+        this.x4.rowSlice(ch.start, ch.count), this.labels.slice(), partial.slice(), variant);
     }
     encodeKMeansFinalize(this.engine, { k, d: this.d, d4: this.d4, blocks: this.blocks }, partial.slice(), prev.slice(), weights.slice(),
       out.slice(), counts.slice());
@@ -219,7 +221,7 @@ export class KMeansData {
     const C = 1024;
     const R = Math.ceil(this.n / C);
     const parts = this.engine.empty([R], 'f32', 'kmeans.inertia');
-    encodeReduce(this.engine, { R, C, axis: 1, op: 'sum', total: this.n }, this.mind.slice(), parts.slice());
+    encodeReduction(this.engine, { R, C, axis: 1, op: 'sum', total: this.n }, this.mind.slice(), parts.slice());
     const v = await parts.read();
     parts.dispose();
     let s = 0;

@@ -1,7 +1,8 @@
 import type { Engine } from '../../engine/engine.js';
 import type { Tensor } from '../../engine/tensor.js';
-import { encodeReduce } from '../../kernels/reduce.js';
+import { groupScratchSize, type ReduceCall } from '../../kernels/reduce.js';
 import { encodeTsneAttractive } from '../../kernels/tsne_attractive.js';
+import { encodeReduction } from '../../ops/reduce.js';
 import type { SparseAffinities } from './affinities.js';
 import type { Repulsion } from './repulsion.js';
 import { sellSlices } from './sell.js';
@@ -21,6 +22,9 @@ export class Objective {
   /** Σ z_i (one value, or per row when `perRowZ`) and Σ klRow. */
   readonly zSum: Tensor;
   readonly klSum: Tensor;
+  /** Partials of Z and the KL sum when they are spread over many workgroups (see `encodeReduction`). */
+  private readonly scratch: Tensor;
+  private readonly sumCall: ReduceCall;
 
   constructor(private readonly engine: Engine, readonly p: SparseAffinities, readonly dims: number, readonly repulsion: Repulsion,
     readonly perRowZ = false) {
@@ -31,6 +35,8 @@ export class Objective {
     this.klRow = engine.empty([n], 'f32', 'tsne.klRow');
     this.zSum = engine.empty([4], 'f32', 'tsne.zSum');
     this.klSum = engine.empty([4], 'f32', 'tsne.klSum');
+    this.sumCall = { R: n, C: 1, axis: 0, op: 'sum' };
+    this.scratch = engine.empty([Math.max(4, groupScratchSize(engine, this.sumCall))], 'f32', 'tsne.sumPartials');
   }
 
   /**
@@ -41,8 +47,10 @@ export class Objective {
     const { engine, p } = this;
     encodeTsneAttractive(engine, { dims: this.dims }, sellSlices(p.sell), y.slice(), cols.slice(), this.attr.slice(), withKl ? this.klRow.slice() : undefined);
     if (!repulsionDone) this.repulsion.encode({ rows: y, cols, self: y === cols, rep: this.rep, z: this.z });
-    if (!this.perRowZ) encodeReduce(engine, { R: p.n, C: 1, axis: 0, op: 'sum' }, this.z.slice(), this.zSum.slice());
-    if (withKl) encodeReduce(engine, { R: p.n, C: 1, axis: 0, op: 'sum' }, this.klRow.slice(), this.klSum.slice());
+    // Z = Σ z_i: one invocation per output would sum all N on one lane; the reduction variant
+    // chosen for this adapter spreads it over many workgroups where that is faster.
+    if (!this.perRowZ) encodeReduction(engine, this.sumCall, this.z.slice(), this.zSum.slice(), this.scratch.slice());
+    if (withKl) encodeReduction(engine, this.sumCall, this.klRow.slice(), this.klSum.slice(), this.scratch.slice());
   }
 
   /** The normaliser to pass to the update: Z (fit) or z per row (transform). */
@@ -62,6 +70,6 @@ export class Objective {
   }
 
   dispose(): void {
-    for (const t of [this.attr, this.rep, this.z, this.klRow, this.zSum, this.klSum]) t.dispose();
+    for (const t of [this.attr, this.rep, this.z, this.klRow, this.zSum, this.klSum, this.scratch]) t.dispose();
   }
 }

@@ -1,14 +1,15 @@
 import type { Engine } from '../../engine/engine.js';
 import { InvalidInputError, StateError } from '../../engine/errors.js';
 import type { Tensor } from '../../engine/tensor.js';
-import { encodeReduce } from '../../kernels/reduce.js';
-import { encodeTsneFft, fftGridSize, fftTwiddles } from '../../kernels/tsne_fft.js';
+import { fftGridSize, fftTwiddles } from '../../kernels/tsne_fft.js';
 import { encodeTsneGridGather } from '../../kernels/tsne_grid_gather.js';
 import { encodeTsneGridKernels } from '../../kernels/tsne_grid_kernels.js';
 import { encodeTsneGridMultiply } from '../../kernels/tsne_grid_multiply.js';
 import { encodeTsneGridPrepare } from '../../kernels/tsne_grid_prepare.js';
 import { densityScale, encodeTsneGridSpread } from '../../kernels/tsne_grid_spread.js';
 import { encodeTsneRepulsionExact } from '../../kernels/tsne_repulsion_exact.js';
+import { encodeReduction, reduceFamily } from '../../ops/reduce.js';
+import { encodeFft, tsneFftFamily } from './fft.js';
 
 /** Points whose repulsion is wanted (rows) and the points that repel (columns); `self` when they are the same set. */
 export interface RepulsionCall { rows: Tensor; cols: Tensor; self: boolean; rep: Tensor; z: Tensor }
@@ -27,7 +28,7 @@ export interface Repulsion {
   dispose(): void;
 }
 
-/** O(N²) repulsion, tiled over columns (one dispatch per LOOP_BUDGET columns). The reference. */
+/** O(N²) repulsion, tiled over columns where the adapter has a loop budget. The reference. */
 export class ExactRepulsion implements Repulsion {
   readonly kind = 'exact';
   constructor(private readonly engine: Engine, private readonly dims: number) {}
@@ -91,7 +92,7 @@ export class FieldRepulsion implements Repulsion {
     this.spacing = opts.spacing ?? (dims === 2 ? 0.5 : 0.75);
     const limit = dims === 2 ? 256 : 64;
     this.limit = limit;
-    const byAdapter = engine.isSoftware ? (dims === 2 ? 128 : 32) : (dims === 2 ? 256 : 64);
+    const byAdapter = engine.traits.isSoftware ? (dims === 2 ? 128 : 32) : (dims === 2 ? 256 : 64);
     this.maxNodes = Math.min(opts.maxNodes ?? byAdapter, limit);
     if (!Number.isInteger(Math.log2(this.maxNodes)) || this.maxNodes < 16) {
       throw new InvalidInputError(`t-SNE field: maxNodes must be a power of two in 16..${limit}, got ${opts.maxNodes}.`);
@@ -107,8 +108,10 @@ export class FieldRepulsion implements Repulsion {
   /** Reads the points' bounding box and lays out a new grid when they left the old one or it is far too big. */
   async refresh(cols: Tensor): Promise<void> {
     const call = { R: cols.rows, C: this.dims, axis: 0 as const };
-    encodeReduce(this.engine, { ...call, op: 'max' }, cols.slice(), this.bmax.slice());
-    encodeReduce(this.engine, { ...call, op: 'min' }, cols.slice(), this.bmin.slice());
+    await this.engine.tuner.tune(reduceFamily, { axis: 0, length: cols.rows, outputs: this.dims });
+    await this.engine.tuner.tune(reduceFamily, { axis: 0, length: cols.rows, outputs: 1 });
+    encodeReduction(this.engine, { ...call, op: 'max' }, cols.slice(), this.bmax.slice());
+    encodeReduction(this.engine, { ...call, op: 'min' }, cols.slice(), this.bmin.slice());
     const [lo, hi] = await Promise.all([this.bmin.read(0, this.dims), this.bmax.read(0, this.dims)]);
     let span = 0;
     for (let d = 0; d < this.dims; d++) span = Math.max(span, hi[d] - lo[d]);
@@ -123,10 +126,11 @@ export class FieldRepulsion implements Repulsion {
     this.h = padded / (m - 4);
     for (let d = 0; d < 3; d++) this.lo[d] = d < this.dims ? 0.5 * (lo[d] + hi[d]) - 0.5 * this.h * (m - 1) : 0;
     this.resize(m);
+    await this.engine.tuner.tune(tsneFftFamily, { l: 2 * m, dims: this.dims });
     this.grid.write(new Float32Array([this.lo[0], this.lo[1], this.lo[2], this.h]));
     const l = 2 * m;
     encodeTsneGridKernels(this.engine, { m, dims: this.dims, h: this.h }, this.kerA!.slice(), this.kerB!.slice());
-    for (const t of [this.kerA!, this.kerB!]) encodeTsneFft(this.engine, { l, dims: this.dims, inverse: false }, this.twiddle!.slice(), t.slice());
+    for (const t of [this.kerA!, this.kerB!]) encodeFft(this.engine, { l, dims: this.dims, inverse: false }, this.twiddle!.slice(), t.slice());
   }
 
   /**
@@ -169,9 +173,9 @@ export class FieldRepulsion implements Repulsion {
     const scale = densityScale(cols.rows);
     encodeTsneGridSpread(e, { n: cols.rows, m, dims, scale }, cols.slice(), this.grid.slice(), this.density!.slice());
     encodeTsneGridPrepare(e, { m, dims, scale }, this.density!.slice(), this.dens!.slice());
-    encodeTsneFft(e, { l, dims, inverse: false, block: m }, this.twiddle!.slice(), this.dens!.slice());
+    encodeFft(e, { l, dims, inverse: false, block: m }, this.twiddle!.slice(), this.dens!.slice());
     encodeTsneGridMultiply(e, fftGridSize(l, dims), this.dens!.slice(), this.kerA!.slice(), this.kerB!.slice(), this.fieldA!.slice(), this.fieldB!.slice());
-    for (const t of [this.fieldA!, this.fieldB!]) encodeTsneFft(e, { l, dims, inverse: true, block: m }, this.twiddle!.slice(), t.slice());
+    for (const t of [this.fieldA!, this.fieldB!]) encodeFft(e, { l, dims, inverse: true, block: m }, this.twiddle!.slice(), t.slice());
   }
 
   /** Records the interpolation of the current fields at `rows`. */
