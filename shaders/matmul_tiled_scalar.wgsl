@@ -13,8 +13,8 @@
 fn load_a(base: u32, m: u32, k: u32) -> vec4<f32> {
   var v = vec4<f32>(0.0);
   for (var q = 0u; q < 4u; q++) {
-    let mq = select(m, m + q, A_TRANS);
-    let kq = select(k + q, k, A_TRANS);
+    let mq = select(m, m + q, a_trans());
+    let kq = select(k + q, k, a_trans());
     if (mq < p.M && kq < p.K) { v[q] = a[base + mq * p.a_rs + kq * p.a_cs]; }
   }
   return v;
@@ -23,8 +23,8 @@ fn load_a(base: u32, m: u32, k: u32) -> vec4<f32> {
 fn load_b(base: u32, k: u32, n: u32) -> vec4<f32> {
   var v = vec4<f32>(0.0);
   for (var q = 0u; q < 4u; q++) {
-    let kq = select(k, k + q, B_TRANS);
-    let nq = select(n + q, n, B_TRANS);
+    let kq = select(k, k + q, b_trans());
+    let nq = select(n + q, n, b_trans());
     if (kq < p.K && nq < p.N) { v[q] = b[base + kq * p.b_rs + nq * p.b_cs]; }
   }
   return v;

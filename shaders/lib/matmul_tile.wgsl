@@ -1,8 +1,8 @@
 // Body of the workgroup-tiled matmul (the GPU shape), shared by matmul_tiled.wgsl (vec4 loads and
 // stores) and matmul_tiled_scalar.wgsl (scalar ones, any shape). The including file defines
 //   load_a(base, m, k) -> vec4: four elements of op(A) along A's fast axis from (m, k)
-//                               (m..m+3 when A_TRANS, else k..k+3), zero outside the matrix;
-//   load_b(base, k, n) -> vec4: likewise along B's fast axis (k..k+3 when B_TRANS, else n..n+3);
+//                               (m..m+3 when a_trans(), else k..k+3), zero outside the matrix;
+//   load_b(base, k, n) -> vec4: likewise along B's fast axis (k..k+3 when b_trans(), else n..n+3);
 //   store_c(batch, m, n, v):    C[m, n..n+3] = epilogue(v), the columns past N dropped.
 //
 // A workgroup of TX × TY lanes computes a BM × BN tile of C (BM = TY·RM, BN = TX·RN), each lane an
@@ -17,8 +17,11 @@ override TY: u32 = 16u;  // lanes along M
 override RM: u32 = 4u;   // rows of C per lane: 4 or 8
 override RN: u32 = 4u;   // columns of C per lane: 4 or 8
 override BK: u32 = 16u;  // K per workgroup-memory step, a multiple of 4
-override A_TRANS: bool = false;
-override B_TRANS: bool = false;
+
+// Which axis is fast in memory comes from the strides: a uniform branch in the tile copies only, so
+// one pipeline serves the four layouts.
+fn a_trans() -> bool { return p.a_cs != 1u; }
+fn b_trans() -> bool { return p.b_cs != 1u; }
 
 // K-major tiles: a_tile[k * BM/4 + m/4][m % 4] is op(A)[m0 + m, k0 + k]; b_tile likewise by n.
 var<workgroup> a_tile: array<vec4<f32>, BK * TY * RM / 4u>;
@@ -42,7 +45,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   var acc: array<vec4<f32>, 16>;
   for (var k0 = 0u; k0 < p.K; k0 += BK) {
     for (var u = li; u < bm4 * BK; u += lanes) {
-      if (A_TRANS) {
+      if (a_trans()) {
         let k = u / bm4;
         let m4 = u % bm4;
         a_tile[k * bm4 + m4] = load_a(a_base, m0 + 4u * m4, k0 + k);
@@ -54,7 +57,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
       }
     }
     for (var u = li; u < bn4 * BK; u += lanes) {
-      if (B_TRANS) {
+      if (b_trans()) {
         let n = u / bk4;
         let k = 4u * (u % bk4);
         let v = load_b(b_base, k0 + k, n0 + n);

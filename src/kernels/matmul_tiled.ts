@@ -35,8 +35,6 @@ export function encodeMatmulTiled(engine: Engine, tile: MatmulTile, call: Matmul
   engine.dispatch(tiledVec4Applies(call) ? matmulTiled : matmulTiledScalar, {
     overrides: {
       TX: tile.TX, TY: tile.TY, RM: tile.RM, RN: tile.RN, BK: tile.BK,
-      A_TRANS: call.aColStride === 1 ? 0 : 1,
-      B_TRANS: call.bColStride === 1 ? 0 : 1,
     },
     args: [matmulUniforms(call), a, b, bias, c],
     workgroups: [Math.ceil(call.N / tileCols(tile)), Math.ceil(call.M / tileRows(tile)), call.batch],
