@@ -6,7 +6,7 @@ import { activationCode, LEAKY_SLOPE, type Activation } from '../kernels/activat
 import type { MatmulCall } from '../kernels/matmul.js';
 import { encodeMatmulVariant, matmulFamily, matmulVariant } from './matmul_family.js';
 
-export { matmulFamily, MATMUL_VARIANTS } from './matmul_family.js';
+export { matmulFamily, matmulShape, MATMUL_VARIANTS } from './matmul_family.js';
 
 export interface MatmulOptions {
   /** Use Aᵀ: `a` is stored [K, M] (or [batch, K, M]). */

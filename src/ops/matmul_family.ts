@@ -22,15 +22,17 @@ export interface MatmulVariant extends Variant<MatmulCall> {
 
 /**
  * K per dispatch of the row kernels under a loop budget: they loop over K (or K/4) with an inner
- * loop over 8 rows, about 3 iterations per element of K; a quarter of the budget leaves room.
+ * loop over their rows, at most 1 + rows/4 iterations per element of K (A transposed); a fifth of
+ * the budget is left for the rest (8,704 for 8 rows on llvmpipe).
  */
-const rowsKLimit = (budget: number): number => Math.max(64, Math.floor(budget / 4 / 64) * 64);
+const rowsKLimit = (rows: number) => (budget: number): number =>
+  Math.max(64, Math.floor(budget / 1.25 / (1 + rows / 4) / 64) * 64);
 
 const rowsVec4: MatmulVariant = {
   name: 'rows-vec4',
   applies: (_t, s) => vec4Applies(s),
   rowsPerWorkgroup: VEC4_ROWS,
-  kLimit: rowsKLimit,
+  kLimit: rowsKLimit(VEC4_ROWS),
   cacheSplits: true,
   encode: encodeMatmulVec4,
 };
@@ -39,7 +41,7 @@ const general: MatmulVariant = {
   name: 'general',
   applies: () => true,
   rowsPerWorkgroup: GENERAL_ROWS,
-  kLimit: rowsKLimit,
+  kLimit: rowsKLimit(GENERAL_ROWS),
   cacheSplits: true,
   encode: encodeMatmulGeneral,
 };
@@ -78,6 +80,19 @@ export function matmulVariant(name: string): MatmulVariant {
   return v;
 }
 
+/** The shape a plain `matmul(a, b, { transA, transB })` of these sizes records, for `tuner.tune`. */
+export function matmulShape(s: {
+  M: number; N: number; K: number; transA?: boolean; transB?: boolean; batchA?: number; batchB?: number;
+}): MatmulCall {
+  const { M, N, K, batchA = 1, batchB = 1 } = s;
+  return {
+    M, N, K, batch: Math.max(batchA, batchB),
+    aRowStride: s.transA ? 1 : K, aColStride: s.transA ? M : 1, aBatchStride: batchA === 1 ? 0 : M * K,
+    bRowStride: s.transB ? 1 : N, bColStride: s.transB ? K : 1, bBatchStride: batchB === 1 ? 0 : K * N,
+    cBatchStride: M * N, act: 0, slope: 0.01, alpha: 1, beta: 0, hasBias: false,
+  };
+}
+
 /** Whether transposes are read from strides (the op builds calls from tensors, so these hold). */
 const isTransA = (s: MatmulCall): boolean => s.aColStride !== 1;
 const isTransB = (s: MatmulCall): boolean => s.bColStride !== 1;
@@ -109,10 +124,11 @@ export const matmulFamily: VariantFamily<MatmulCall> = {
 
 /**
  * Random inputs of the shape's class, scaled down (keeping the transposes and each size's remainder
- * mod 4) so that one run is some 2^25 FLOPs on a software adapter and 2^31 on a GPU.
+ * mod 4) so that one run is at most 2^24 FLOPs on a software adapter (a few ms for the fastest
+ * variant, some 40 ms for the slowest) and 2^31 on a GPU.
  */
 function matmulTrial(engine: Engine, s: MatmulCall): VariantTrial {
-  const budget = engine.traits.isSoftware ? 2 ** 25 : 2 ** 31;
+  const budget = engine.traits.isSoftware ? 2 ** 24 : 2 ** 31;
   const batch = Math.min(s.batch, 4);
   const K = capMod4(s.K, 2048);
   let M = s.M;
@@ -130,12 +146,7 @@ function matmulTrial(engine: Engine, s: MatmulCall): VariantTrial {
   const a = engine.tensor(fill(aBatch * M * K), [aBatch, ...(transA ? [K, M] : [M, K])], { label: 'matmul.trial.a' });
   const b = engine.tensor(fill(bBatch * K * N), [bBatch, ...(transB ? [N, K] : [K, N])], { label: 'matmul.trial.b' });
   const c = engine.empty([batch, M, N], 'f32', 'matmul.trial.c');
-  const call: MatmulCall = {
-    M, N, K, batch,
-    aRowStride: transA ? 1 : K, aColStride: transA ? M : 1, aBatchStride: aBatch === 1 ? 0 : M * K,
-    bRowStride: transB ? 1 : N, bColStride: transB ? K : 1, bBatchStride: bBatch === 1 ? 0 : K * N,
-    cBatchStride: M * N, act: 0, slope: 0, alpha: 1, beta: 0, hasBias: false,
-  };
+  const call = matmulShape({ M, N, K, transA, transB, batchA: aBatch, batchB: bBatch });
   const tensors: Tensor[] = [a, b, c];
   return {
     run: (name) => encodeMatmulVariant(engine, matmulVariant(name), call, a.slice(), b.slice(), engine.placeholder(), c.slice()),
