@@ -4,6 +4,7 @@ import { log2Class, type Variant, type VariantFamily, type VariantTrial } from '
 import type { AdapterTraits } from '../gpu/traits.js';
 import { encodeMatmulGeneral, GENERAL_ROWS, type MatmulCall } from '../kernels/matmul.js';
 import { encodeMatmulTiled, tileBytes, tileRows, tiledVec4Applies, type MatmulTile } from '../kernels/matmul_tiled.js';
+import { encodeMatmulRowsWide, ROWS_WIDE_COLUMNS, ROWS_WIDE_ROWS, rowsWideApplies } from '../kernels/matmul_rows_wide.js';
 import { encodeMatmulVec4, VEC4_ROWS, vec4Applies } from '../kernels/matmul_vec4.js';
 import { seededRandom } from './random.js';
 
@@ -37,6 +38,19 @@ const rowsVec4: MatmulVariant = {
   encode: encodeMatmulVec4,
 };
 
+const rowsWide: MatmulVariant = {
+  name: 'rows-wide',
+  applies: (_t, s) => rowsWideApplies(s),
+  rowsPerWorkgroup: ROWS_WIDE_ROWS,
+  // Per 4 of K: the outer loop, the B loads' nest (4 + 4·CW) and the rows' nest (TM·(1 + CW)).
+  kLimit: (budget) => {
+    const perK = (1 + 4 + 4 * ROWS_WIDE_COLUMNS + ROWS_WIDE_ROWS * (1 + ROWS_WIDE_COLUMNS)) / 4;
+    return Math.max(64, Math.floor(budget / 1.25 / perK / 64) * 64);
+  },
+  cacheSplits: true,
+  encode: encodeMatmulRowsWide,
+};
+
 const general: MatmulVariant = {
   name: 'general',
   applies: () => true,
@@ -67,6 +81,7 @@ function tiled(tile: MatmulTile): MatmulVariant {
 /** The variants, today's CPU-rasteriser shapes first, then the workgroup-memory tiles for GPUs. */
 export const MATMUL_VARIANTS: readonly MatmulVariant[] = [
   rowsVec4,
+  rowsWide,
   general,
   tiled({ TX: 8, TY: 8, RM: 4, RN: 4, BK: 16 }),
   tiled({ TX: 16, TY: 16, RM: 4, RN: 4, BK: 16 }),
@@ -103,9 +118,9 @@ function capMod4(n: number, cap: number): number {
 }
 
 /**
- * Batched matmul: the row kernels shaped for CPU rasterisers (`rows-vec4`, `general`) and the
- * workgroup-memory tiles for GPUs (`tiled-BMxBN-rRMxRN`). Untuned, software adapters take the row
- * kernels and hardware ones the 64×64 tile; `tune` measures them all on the adapter.
+ * Batched matmul: the row kernels shaped for CPU rasterisers (`rows-wide`, `rows-vec4`, `general`)
+ * and the workgroup-memory tiles for GPUs (`tiled-BMxBN-rRMxRN`). Untuned, software adapters take
+ * the row kernels and hardware ones the 64×64 tile; `tune` measures them all on the adapter.
  */
 export const matmulFamily: VariantFamily<MatmulCall> = {
   name: 'matmul',
@@ -117,7 +132,7 @@ export const matmulFamily: VariantFamily<MatmulCall> = {
   },
   fallback: (traits, s) => {
     if (traits.cheapBarriers) return 'tiled-64x64-r4x4';
-    return vec4Applies(s) ? 'rows-vec4' : 'general';
+    return rowsWideApplies(s) ? 'rows-wide' : vec4Applies(s) ? 'rows-vec4' : 'general';
   },
   trial: (engine, s) => matmulTrial(engine, s),
 };
