@@ -4,6 +4,7 @@
 // (`engine.tuner.tune(matmulFamily, …)`) and the row names the variant picked; `--variants` also
 // times every variant that applies, forced. Writes bench/results/matmul.json.
 import { createEngine, matmul, matmulFamily, matmulShape, MATMUL_VARIANTS, parseAdapterChoice, type Engine } from '../src/index.js';
+import os from 'node:os';
 import { machine, parseArgs, table, tfjsWasm, timeIt, writeResult } from './lib/common.js';
 
 interface Shape { name: string; M: number; N: number; K: number; transA?: boolean; transB?: boolean }
@@ -109,7 +110,9 @@ for (const sh of SHAPES) {
 }
 const tuning = engine.tuner.rows.map((r) => ({ shape_class: r.shapeClass, variant: r.variant, ms: r.ms, chosen: r.chosen, rejected: r.rejected }));
 const result = {
-  benchmark: 'matmul', adapter: engine.kind, description: engine.description, machine: machine(), rows,
+  benchmark: 'matmul', adapter: engine.kind, description: engine.description, machine: machine(),
+  // Other work on the machine slows both sides, not always alike: the 1-minute load at the end.
+  load_average: os.loadavg()[0], rows,
   ...(perVariant.length ? { variants: perVariant } : {}), tuning,
 };
 console.log(table(rows));
