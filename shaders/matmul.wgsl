@@ -36,7 +36,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
     }
   }
   if (col0 >= p.N) { return; }
-  let c_base = batch * p.c_bs;
+  let c_base = p.c_off + batch * p.c_bs;
   for (var i = 0u; i < TM; i++) {
     let r = row0 + i;
     if (r >= p.M) { break; }

@@ -83,7 +83,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
     }
   }
   if (col4 >= n4) { return; }
-  let c_base = batch * p.c_bs / 4u;
+  let c_base = (p.c_off + batch * p.c_bs) / 4u;
   var bias_v = vec4<f32>(0.0);
   if (p.has_bias != 0u) { bias_v = bias[col4]; }
   for (var i = 0u; i < TM; i++) {

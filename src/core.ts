@@ -1,7 +1,7 @@
 // Everything that runs the same in Node and the browser.
 export * from './engine/index.js';
 export * from './gpu/types.js';
-export { matmul, type MatmulOptions } from './ops/matmul.js';
+export { matmul, matmulFamily, matmulShape, MATMUL_VARIANTS, type MatmulOptions } from './ops/matmul.js';
 export { ACTIVATIONS, type Activation } from './kernels/activations.js';
 export { reduce, sum, mean, max, min, sumOfSquares, type ReduceKind, type Axis } from './ops/reduce.js';
 export { elementwise, add, sub, mul, div, affine, activate, type ElementwiseOptions } from './ops/elementwise.js';

@@ -2,11 +2,13 @@ import code from '../../shaders/matmul_vec4.wgsl';
 import type { Engine } from '../engine/engine.js';
 import type { KernelSpec } from '../engine/kernel.js';
 import type { BufferSlice } from '../engine/tensor.js';
-import { MATMUL_BINDINGS, matmulLanes, matmulUniforms, type MatmulCall } from './matmul.js';
+import { MATMUL_BINDINGS, matmulCost, matmulLanes, matmulUniforms, type MatmulCall } from './matmul.js';
 
 export const matmulVec4: KernelSpec = { name: 'matmul.vec4', code, bindings: MATMUL_BINDINGS };
 
-const TM = 8;
+/** Rows of C one workgroup of the vec4 kernel computes. */
+export const VEC4_ROWS = 8;
+const TM = VEC4_ROWS;
 
 /** Whether the vec4 kernel can run this call (see the shader for the layout it needs). */
 export function vec4Applies(c: MatmulCall): boolean {
@@ -17,9 +19,8 @@ export function vec4Applies(c: MatmulCall): boolean {
   const layout = (aRowMajor && (bRowMajor || bTrans)) || (aTrans && bRowMajor);
   return layout && c.N % 4 === 0 &&
     c.aBatchStride % 4 === 0 && c.bBatchStride % 4 === 0 && c.cBatchStride % 4 === 0 &&
-    (c.aOffset ?? 0) % 4 === 0 && (c.bOffset ?? 0) % 4 === 0;
+    (c.aOffset ?? 0) % 4 === 0 && (c.bOffset ?? 0) % 4 === 0 && (c.cOffset ?? 0) % 4 === 0;
 }
-
 
 export function encodeMatmulVec4(engine: Engine, call: MatmulCall, a: BufferSlice, b: BufferSlice,
   bias: BufferSlice, c: BufferSlice): void {
@@ -33,5 +34,6 @@ export function encodeMatmulVec4(engine: Engine, call: MatmulCall, a: BufferSlic
     },
     args: [matmulUniforms(call), a, b, bias, c],
     workgroups: [Math.ceil(n4 / wg), Math.ceil(call.M / TM), call.batch],
+    cost: matmulCost(call),
   });
 }

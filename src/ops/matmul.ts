@@ -3,8 +3,10 @@ import { InvalidInputError, LimitError, ShapeError, formatBytes } from '../engin
 import { formatShape } from '../engine/shape.js';
 import type { BufferSlice, Tensor } from '../engine/tensor.js';
 import { activationCode, LEAKY_SLOPE, type Activation } from '../kernels/activations.js';
-import { encodeMatmulGeneral, type MatmulCall } from '../kernels/matmul.js';
-import { encodeMatmulVec4, vec4Applies } from '../kernels/matmul_vec4.js';
+import type { MatmulCall } from '../kernels/matmul.js';
+import { encodeMatmulVariant, matmulFamily, matmulVariant } from './matmul_family.js';
+
+export { matmulFamily, matmulShape, MATMUL_VARIANTS } from './matmul_family.js';
 
 export interface MatmulOptions {
   /** Use Aᵀ: `a` is stored [K, M] (or [batch, K, M]). */
@@ -35,8 +37,9 @@ function operand(t: Tensor, name: string): Operand {
 
 /**
  * Batched matrix product `C[b] = act(alpha·op(A[b])·op(B[b]) + beta·C[b] + bias)` with a batch of 1
- * broadcast against any other. Chooses the kernel variant by shape, and splits operands larger than
- * one storage binding into row (or, for Aᵀ, K) chunks.
+ * broadcast against any other. The kernel variant is `engine.tuner.choose(matmulFamily, …)`: forced,
+ * tuned on this adapter, or the adapter kind's default. Operands larger than one storage binding are
+ * split into row (or, for Aᵀ, K) chunks, and M is folded past the per-dimension workgroup limit.
  */
 export function matmul(engine: Engine, a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
   const A = operand(a, 'A');
@@ -72,11 +75,14 @@ export function matmul(engine: Engine, a: Tensor, b: Tensor, opts: MatmulOptions
     act: activationCode(opts.activation ?? 'identity'), slope: opts.slope ?? LEAKY_SLOPE,
     alpha, beta, hasBias: Boolean(opts.bias),
   };
+  const variant = matmulVariant(engine.tuner.choose(matmulFamily, call));
+  const encode = (sub: MatmulCall, sa: BufferSlice, sb: BufferSlice, sbias: BufferSlice, sc: BufferSlice) =>
+    encodeMatmulVariant(engine, variant, sub, sa, sb, sbias, sc);
   const bias = opts.bias ? opts.bias.slice() : engine.placeholder();
   const max = engine.limits.maxStorageBufferBindingSize;
   const fits = a.bytes <= max && b.bytes <= max && c.bytes <= max;
   if (fits) {
-    encode(engine, call, a.slice(), b.slice(), bias, c.slice());
+    encode(call, a.slice(), b.slice(), bias, c.slice());
     return c;
   }
   if (batch > 1) throw tooBig(a, b, c, max, 'batched operands');
@@ -86,7 +92,7 @@ export function matmul(engine: Engine, a: Tensor, b: Tensor, opts: MatmulOptions
     const rows = Math.floor(max / (4 * Math.max(K, N)) / 64) * 64;
     for (let r0 = 0; r0 < M; r0 += rows) {
       const r = Math.min(rows, M - r0);
-      encode(engine, { ...call, M: r }, slice(a, r0 * K, r * K), b.slice(), bias, slice(c, r0 * N, r * N));
+      encode({ ...call, M: r }, slice(a, r0 * K, r * K), b.slice(), bias, slice(c, r0 * N, r * N));
     }
     return c;
   }
@@ -96,41 +102,12 @@ export function matmul(engine: Engine, a: Tensor, b: Tensor, opts: MatmulOptions
   for (let k0 = 0; k0 < K; k0 += ks) {
     const k = Math.min(ks, K - k0);
     const last = k0 + k >= K;
-    encode(engine, {
+    encode({
       ...call, K: k, beta: k0 === 0 ? beta : 1,
       act: last ? call.act : 0, hasBias: last && call.hasBias,
     }, slice(a, k0 * M, k * M), slice(b, k0 * N, k * N), bias, c.slice());
   }
   return c;
-}
-
-/** K per dispatch: the kernels loop over K (or K/4), so this keeps them inside LOOP_BUDGET. */
-const K_CHUNK = 8192;
-/**
- * K per dispatch when one workgroup's slice of B (K × up to 256 columns) outgrows a CPU core's
- * cache: shorter K passes keep it cached, at the cost of re-reading C between passes. Measured on
- * llvmpipe (784×784 with K = 10,000: 2.4 → 4.7–7.4 GFLOP/s; 1024³: 4.3 → 6.1), while K = 784
- * products with small slices ran ~10% slower chunked, hence the threshold.
- */
-const K_CHUNK_CACHED = 256;
-const CACHE_SLICE_BYTES = 1 << 20;
-
-function kChunk(call: MatmulCall): number {
-  return call.K * Math.min(call.N, 256) * 4 >= CACHE_SLICE_BYTES ? K_CHUNK_CACHED : K_CHUNK;
-}
-
-function encode(engine: Engine, call: MatmulCall, a: BufferSlice, b: BufferSlice, bias: BufferSlice, c: BufferSlice): void {
-  const kernel = vec4Applies(call) ? encodeMatmulVec4 : encodeMatmulGeneral;
-  const chunk = kChunk(call);
-  if (call.K <= chunk) { kernel(engine, call, a, b, bias, c); return; }
-  for (let k0 = 0; k0 < call.K; k0 += chunk) {
-    const k = Math.min(chunk, call.K - k0);
-    const last = k0 + k >= call.K;
-    kernel(engine, {
-      ...call, K: k, beta: k0 === 0 ? call.beta : 1, act: last ? call.act : 0, hasBias: last && call.hasBias,
-      aOffset: k0 * call.aColStride, bOffset: k0 * call.bRowStride,
-    }, a, b, bias, c);
-  }
 }
 
 function slice(t: Tensor, start: number, count: number): BufferSlice {
