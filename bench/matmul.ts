@@ -78,8 +78,9 @@ async function peer(tf: Awaited<ReturnType<typeof tfjsWasm>>, sh: Shape, a: Floa
   return { seconds, err: maxRelErr(c, a, b, sh) };
 }
 
-const engine = await createEngine({ adapter: args.adapter ? parseAdapterChoice(args.adapter) : undefined, onWarning: () => {} });
-engine.tuner.reset(); // measure afresh: the bench reports what tuning picks now
+// Measure afresh (remeasure): the bench reports what tuning picks now.
+const engine = await createEngine({ adapter: args.adapter ? parseAdapterChoice(args.adapter) : undefined, onWarning: () => {},
+  tuning: { enabled: true, remeasure: true } });
 const tf = args['no-peer'] === 'true' ? undefined : await tfjsWasm();
 const rows = [];
 const perVariant: Array<{ shape: string; variant: string; gflops: number; max_rel_err: number }> = [];
