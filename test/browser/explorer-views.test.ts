@@ -1,0 +1,221 @@
+// The explorer's first view, address state, table columns, lasso and recommendation view in
+// headless Chromium (WebGPU on SwiftShader). Small sizes: SwiftShader rasterises on the CPU.
+import type { Server } from 'node:http';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildDemo, canvasStats, launch, openExplorer, serveDemo } from './harness.js';
+
+let browser: Browser;
+let server: Server;
+let url: string;
+
+beforeAll(async () => {
+  buildDemo();
+  ({ url, server } = await serveDemo());
+  browser = await launch();
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+type Hooks = {
+  screenPositions(): Promise<[number, number][]>;
+  screenPositionOf(i: number): Promise<[number, number]>;
+  lastLasso: [number, number][];
+  view: { camera: { position: { x: number; y: number; z: number } } };
+  explorer: { highlighted: Set<number>; mask: Uint8Array | null; n: number; data: { x: Float32Array; d: number }; result: { embedding: { read(): Promise<Float32Array>; cols: number } } };
+};
+const hooks = <T>(page: Page, f: (h: Hooks) => T | Promise<T>) =>
+  page.evaluate(`(${f.toString()})(window.__explorer)`) as Promise<T>;
+
+function spread(points: [number, number][]): [number, number] {
+  const mean = [0, 1].map((k) => points.reduce((a, p) => a + p[k], 0) / points.length);
+  return [0, 1].map((k) => Math.sqrt(points.reduce((a, p) => a + (p[k] - mean[k]) ** 2, 0) / points.length)) as [number, number];
+}
+
+/** Even-odd point-in-polygon in float64: the CPU reference for the GPU lasso. */
+function inPolygon([x, y]: [number, number], poly: [number, number][]): boolean {
+  let inside = false;
+  for (let k = 0, j = poly.length - 1; k < poly.length; j = k++) {
+    const [a, b] = [poly[k], poly[j]];
+    if ((a[1] > y) !== (b[1] > y) && x < a[0] + ((y - a[1]) * (b[0] - a[0])) / (b[1] - a[1])) inside = !inside;
+  }
+  return inside;
+}
+
+async function drawLasso(page: Page, points: [number, number][], modifier?: 'Shift'): Promise<void> {
+  const box = (await page.locator('#canvas').boundingBox())!;
+  if (modifier) await page.keyboard.down(modifier);
+  await page.mouse.move(box.x + points[0][0], box.y + points[0][1]);
+  await page.mouse.down();
+  for (const [x, y] of points.slice(1)) await page.mouse.move(box.x + x, box.y + y, { steps: 4 });
+  await page.mouse.up();
+  if (modifier) await page.keyboard.up(modifier);
+}
+
+const selectedCount = async (page: Page) => Number((await page.locator('#selection-info').textContent())!.match(/^([\d,]+)/)![1].replace(/,/g, ''));
+
+describe('explorer views', () => {
+  it('opens on a spread-out PCA view of the GPU mixture when no prepared data file is served', async () => {
+    const page = await openExplorer(browser, url, 'limit=1500&autorun=0', 60_000,
+      async (p) => { await p.route('**/data/fashion-mnist.bin', (r) => r.fulfill({ status: 404, body: 'not found' })); });
+    try {
+      expect(await page.locator('#source').inputValue()).toBe('synthetic');
+      expect(await page.locator('#error').isHidden()).toBe(true);
+      const [sx, sy] = spread(await hooks(page, (h) => h.screenPositions()));
+      expect(Math.min(sx, sy)).toBeGreaterThan(20); // pixels: not one dot at the origin
+      expect((await canvasStats(page)).lit).toBeGreaterThan(300);
+    } finally {
+      await page.close();
+    }
+  }, 120_000);
+
+  it('keeps source, pipeline, camera, colouring, filter and selection in the address, and restores them', async () => {
+    const state = 'data=synthetic&limit=400&d=8&k=4&pipeline=pca&autorun=0&colour=cluster&ck=4&cam=0.5,0.6,2.2,0.1,0,0&sel=3-9,20&filter=cluster%20%5B0-2%5D';
+    const check = async (page: Page) => {
+      expect(await page.locator('#source').inputValue()).toBe('synthetic');
+      expect(await page.locator('#pipeline').inputValue()).toBe('pca');
+      expect(await page.locator('#colour-mode').inputValue()).toBe('cluster');
+      expect(await page.locator('#legend [data-category]').count()).toBe(4);
+      expect(await page.locator('#filter').inputValue()).toBe('cluster [0-2]');
+      const cam = await hooks(page, (h) => h.view.camera.position);
+      expect([cam.x, cam.y, cam.z].map((v) => +v.toFixed(3))).toEqual([0.5, 0.6, 2.2]);
+      expect(await hooks(page, (h) => [...h.explorer.highlighted].sort((a, b) => a - b))).toEqual([3, 4, 5, 6, 7, 8, 9, 20]);
+      // row i is in mixture cluster i % 4: the filter keeps three of the four
+      expect(await hooks(page, (h) => Array.from(h.explorer.mask!).reduce((a, v) => a + v, 0))).toBe(300);
+    };
+    const first = await openExplorer(browser, url, state, 60_000);
+    let saved = '';
+    try {
+      await check(first);
+      await first.waitForFunction(() => location.search.includes('cam='));
+      saved = await first.evaluate(() => location.search);
+      const q = new URLSearchParams(saved);
+      expect([q.get('data'), q.get('pipeline'), q.get('colour'), q.get('sel'), q.get('filter'), q.get('cam')])
+        .toEqual(['synthetic', 'pca', 'cluster', '3-9,20', 'cluster [0-2]', '0.5,0.6,2.2,0.1,0,0']);
+      await first.selectOption('#colour-mode', 'plain');
+      await first.waitForFunction(() => new URLSearchParams(location.search).get('colour') === 'plain');
+    } finally {
+      await first.close();
+    }
+    const again = await openExplorer(browser, url, saved.slice(1), 60_000);
+    try {
+      await check(again);
+    } finally {
+      await again.close();
+    }
+  }, 180_000);
+
+  it('keeps every column of a dropped CSV: hover shows them, colour by one, regex filter over one', async () => {
+    const page = await openExplorer(browser, url, 'data=synthetic&limit=50&d=4&k=2&autorun=0', 60_000);
+    try {
+      const colours = ['red', 'green', 'blue'];
+      const rows = Array.from({ length: 60 }, (_, i) => `item${i},${(i * 7) % 13},${(i * 5) % 11},${i % 3},${colours[(i + (i >> 3)) % 3]},${i % 2 ? 'odd' : 'even'}`);
+      const csv = `name,a,b,c,colour,label\n${rows.join('\n')}\n`;
+      await page.evaluate((text) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([text], 'items.csv'));
+        window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, cancelable: true }));
+      }, csv);
+      await page.waitForFunction(() => document.getElementById('point-count')!.textContent === '60 points' && !(window as unknown as { __explorer: { running: boolean } }).__explorer.running);
+      await page.waitForFunction(() => document.getElementById('status')!.textContent!.endsWith('loaded'));
+
+      const at = await hooks(page, (h) => h.screenPositionOf(7));
+      const box = (await page.locator('#canvas').boundingBox())!;
+      await page.mouse.move(box.x + at[0], box.y + at[1]);
+      await page.waitForSelector('#tooltip:not([hidden]) table');
+      const id = Number(await page.locator('#tooltip').getAttribute('data-id'));
+      const tip = (await page.locator('#tooltip').textContent())!;
+      for (const cell of rows[id].split(',')) expect(tip).toContain(cell);
+      expect(tip).toContain('colour');
+
+      await page.selectOption('#colour-mode', 'column:colour');
+      await page.waitForFunction(() => document.querySelectorAll('#legend [data-category]').length === 3);
+      const legend = await page.locator('#legend [data-category]').allTextContents();
+      const counts = colours.map((c) => rows.filter((r) => r.split(',')[4] === c).length);
+      expect(legend.sort()).toEqual(colours.map((c, k) => `${c} (${counts[k]})`).sort());
+      await page.selectOption('#colour-mode', 'column:a');
+      await page.waitForSelector('#legend .ramp');
+
+      await page.selectOption('#filter-column', 'colour');
+      await page.fill('#filter', '^(red|blue)$');
+      await page.waitForFunction(() => (window as unknown as { __explorer: { explorer: { mask: Uint8Array | null } } }).__explorer.explorer.mask !== null);
+      const shown = await hooks(page, (h) => Array.from(h.explorer.mask!));
+      expect(shown).toEqual(rows.map((r) => (/^(red|blue)$/i.test(r.split(',')[4]) ? 1 : 0)));
+      await page.fill('#filter', '(');
+      expect(await page.locator('#filter').getAttribute('class')).toContain('invalid');
+    } finally {
+      await page.close();
+    }
+  }, 120_000);
+
+  it('lasso selects what a CPU point-in-polygon count of the same polygon finds; shift adds; export has every row', async () => {
+    const page = await openExplorer(browser, url, 'data=synthetic&limit=900&d=6&k=5&autorun=0&dims=2', 60_000);
+    try {
+      await page.click('#lasso-mode');
+      await drawLasso(page, [[300, 150], [560, 180], [600, 420], [420, 470], [330, 360]]);
+      await page.waitForSelector('#selection-panel:not([hidden])');
+      const positions = await hooks(page, (h) => h.screenPositions());
+      const poly1 = await hooks(page, (h) => h.lastLasso);
+      const cpu1 = positions.map((p, i) => (inPolygon(p, poly1) ? i : -1)).filter((i) => i >= 0);
+      expect(cpu1.length).toBeGreaterThan(20);
+      expect(cpu1.length).toBeLessThan(900);
+      expect(await selectedCount(page)).toBe(cpu1.length);
+      expect(await hooks(page, (h) => [...h.explorer.highlighted].sort((a, b) => a - b))).toEqual(cpu1);
+
+      await drawLasso(page, [[100, 100], [260, 90], [250, 300], [90, 280]], 'Shift');
+      await page.waitForFunction((before) => !document.getElementById('selection-info')!.textContent!.startsWith(`${before} `), cpu1.length);
+      const poly2 = await hooks(page, (h) => h.lastLasso);
+      const union = positions.map((p, i) => (inPolygon(p, poly1) || inPolygon(p, poly2) ? i : -1)).filter((i) => i >= 0);
+      expect(await selectedCount(page)).toBe(union.length);
+
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
+      const text = await (await download.createReadStream()).toArray().then((b) => Buffer.concat(b as Buffer[]).toString());
+      const lines = text.trim().split('\n');
+      expect(lines[0].split(',')).toEqual(['id', 'x', 'y', 'label']); // the mixture's features live on the GPU only
+      expect(lines.length - 1).toBe(union.length);
+      expect(lines.slice(1).map((l) => Number(l.split(',')[0]))).toEqual(union);
+    } finally {
+      await page.close();
+    }
+  }, 120_000);
+
+  it('lists the nearest neighbours of a clicked item in the data and in the map, and how many the map keeps', async () => {
+    const page = await openExplorer(browser, url, 'data=fashion&limit=400&pipeline=pca&autorun=1', 90_000);
+    try {
+      const at = await hooks(page, (h) => h.screenPositionOf(11));
+      const box = (await page.locator('#canvas').boundingBox())!;
+      await page.mouse.move(box.x + at[0], box.y + at[1]);
+      await page.waitForSelector('#tooltip:not([hidden])');
+      const id = Number(await page.locator('#tooltip').getAttribute('data-id'));
+      await page.mouse.click(box.x + at[0], box.y + at[1]);
+      await page.waitForSelector('#map-neighbours li');
+      const ids = (sel: string) => page.locator(sel).evaluateAll((li) => li.map((e) => Number((e as HTMLElement).dataset.id)));
+      const [inData, inMap] = [await ids('#neighbours li'), await ids('#map-neighbours li')];
+      expect([inData.length, inMap.length]).toEqual([8, 8]);
+      expect(await page.locator('#map-neighbours li img').count()).toBe(8);
+      // float64 references: brute-force 8-NN of the same row in the pixels and in the map
+      const ref = await page.evaluate(async (q) => {
+        const ex = (window as unknown as { __explorer: Hooks }).__explorer.explorer;
+        const knn = (v: ArrayLike<number>, d: number) => {
+          const dist = Array.from({ length: ex.n }, (_, i) => {
+            let s = 0;
+            for (let j = 0; j < d; j++) s += (v[i * d + j] - v[q * d + j]) ** 2;
+            return [s, i] as [number, number];
+          }).filter(([, i]) => i !== q).sort((a, b) => a[0] - b[0]);
+          return dist.slice(0, 8).map(([, i]) => i);
+        };
+        const e = ex.result.embedding;
+        return { data: knn(ex.data.x, ex.data.d), map: knn(await e.read(), e.cols) };
+      }, id);
+      expect(new Set(inData)).toEqual(new Set(ref.data));
+      expect(new Set(inMap)).toEqual(new Set(ref.map));
+      const kept = inData.filter((i) => inMap.includes(i)).length;
+      expect(await page.locator('#kept').textContent()).toBe(`The map keeps ${kept} of the 8 nearest neighbours in the data.`);
+    } finally {
+      await page.close();
+    }
+  }, 150_000);
+});
