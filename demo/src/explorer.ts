@@ -2,6 +2,7 @@
 import type { Engine, Tensor } from '../../src/browser.js';
 import { PCA, reduce } from '../../src/browser.js';
 import type { Dataset } from './dataset.js';
+import { clusterName, clusterMedoids } from './clusters.js';
 import { columnCategories, filterMask, metadataColumns } from './metadata.js';
 import { pointColours } from './colours.js';
 import { rowDistances, syntheticMixture } from './gpu-kernels.js';
@@ -22,6 +23,8 @@ export class Explorer {
   mask: Uint8Array | null = null;
   highlighted = new Set<number>();
   clusters: Uint32Array | null = null;
+  /** Per cluster, the member nearest its centroid (the medoid that names it). */
+  medoids: number[] = [];
   values: Float32Array | null = null;
   valuesName = '';
   running: AbortController | null = null;
@@ -48,6 +51,7 @@ export class Explorer {
     this.values = null;
     this.clicked = [];
     this.view.setPointCount(data.n);
+    this.view.setAtlas(data.images, data.n);
     $('point-count').textContent = `${data.n.toLocaleString('en')} points`;
     $('neighbours-panel').hidden = true;
     $('selection-panel').hidden = true;
@@ -179,6 +183,7 @@ export class Explorer {
       onProgress: (p) => setStatus(`k-means ${p.phase} ${p.iteration}`),
     });
     this.clusters = Uint32Array.from((await r.labels.read()) as ArrayLike<number>);
+    this.medoids = await clusterMedoids(this.engine, space, r.centroids, this.clusters);
     r.dispose();
     setStatus('k-means done');
   }
@@ -229,23 +234,17 @@ export class Explorer {
   /** Told after every recolouring (the address keeps the state). */
   onChange: (() => void) | null = null;
 
-  /** Labels and columns name themselves; a cluster is named by the most common label among its members. */
+  /** Labels and columns name themselves; a cluster by its medoid: its picture, and the commonest value of a column. */
   private legendEntries(categories: Uint32Array, names?: string[]): LegendEntry[] {
     const data = this.data!;
     const counts = new Map<number, number>();
     for (const c of categories) counts.set(c, (counts.get(c) ?? 0) + 1);
     const ids = [...counts.keys()].sort((a, b) => a - b);
     if (this.colourMode !== 'cluster') return ids.map((id) => ({ id, name: names?.[id] ?? `class ${id}`, count: counts.get(id)! }));
-    return ids.map((id) => {
-      let name = `cluster ${id}`;
-      if (data.labels) {
-        const votes = new Map<number, number>();
-        categories.forEach((c, i) => { if (c === id) votes.set(data.labels![i], (votes.get(data.labels![i]) ?? 0) + 1); });
-        const [best, v] = [...votes.entries()].sort((a, b) => b[1] - a[1])[0];
-        name = `${data.classNames[best] ?? best} (${Math.round((100 * v) / counts.get(id)!)}%)`;
-      }
-      return { id, name, count: counts.get(id)! };
-    });
+    const column = metadataColumns(data).find((c) => c.name === $<HTMLSelectElement>('name-by').value);
+    return ids.map((id) => ({
+      id, count: counts.get(id)!, ...clusterName(data, categories, id, this.medoids[id], column),
+    }));
   }
 
   /** Shows only the rows whose cell matches `pattern` in `column` (any column when null); null pattern shows all. */

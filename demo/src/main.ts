@@ -70,9 +70,10 @@ async function boot(): Promise<void> {
   view.onFrame = () => { $('fps').textContent = `${view.fps.toFixed(1)} fps`; };
   // Inputs restored from the address, under the same names they are written back with.
   const INPUTS = [['limit', 'limit'], ['iterations', 'iterations'], ['perplexity', 'perplexity'], ['pca-k', 'pca'], ['synth-d', 'd'],
-    ['synth-k', 'k'], ['epochs', 'epochs'], ['latent', 'latent'], ['cluster-k', 'ck'], ['point-size', 'size'], ['filter', 'filter']] as const;
+    ['synth-k', 'k'], ['epochs', 'epochs'], ['latent', 'latent'], ['cluster-k', 'ck'], ['point-size', 'size'], ['filter', 'filter'], ['points-as', 'as']] as const;
   for (const [id, v] of INPUTS) if (query.get(v) !== null) $<HTMLInputElement>(id).value = query.get(v)!;
   view.pointSize.value = numberInput('point-size', 5);
+  view.pointsAs = $<HTMLSelectElement>('points-as').value as typeof view.pointsAs;
   if (query.get('dims') === '2') $<HTMLInputElement>('flat').checked = true;
   // Without a source in the address: Fashion-MNIST when its prepared file is there, else the mixture made on the GPU.
   const source = query.get('data') ?? (await fetch('./data/fashion-mnist.bin', { method: 'HEAD' }).then((r) => r.ok, () => false) ? 'fashion' : 'synthetic');
@@ -93,7 +94,7 @@ async function boot(): Promise<void> {
       Object.assign(values, {
         pipeline: $<HTMLSelectElement>('pipeline').value, dims: $<HTMLInputElement>('flat').checked ? 2 : 3,
         autorun: lastRun ? 1 : 0,
-        colour: ex.colourMode, fcol: $<HTMLSelectElement>('filter-column').value,
+        colour: ex.colourMode, fcol: $<HTMLSelectElement>('filter-column').value, nameby: $<HTMLSelectElement>('name-by').value,
         cam: encodeCamera({ position: view.camera.position.toArray(), target: view.controls.target.toArray() }),
       });
       history.replaceState(null, '', `?${stateQuery(values, ex.highlighted)}`);
@@ -112,6 +113,11 @@ async function boot(): Promise<void> {
     for (const c of cols.slice(0, 100)) colour.append(new Option(`column: ${c.name}`, `column:${c.name}`));
     const fcol = $<HTMLSelectElement>('filter-column');
     fcol.replaceChildren(new Option('any column', ''), ...cols.slice(0, 100).map((c) => new Option(c.name, c.name)));
+    // Clusters are named by the label column when there is one, else the first text column.
+    const nameBy = $<HTMLSelectElement>('name-by');
+    nameBy.replaceChildren(new Option('medoid only', ''), ...cols.slice(0, 100).map((c) => new Option(c.name, c.name)));
+    const text = cols.filter((c) => c.strings);
+    nameBy.value = (text.find((c) => /^(label|labels|class|target|category)$/i.test(c.name)) ?? text[0])?.name ?? '';
   };
 
   /** Applies the filter box (a regular expression over one column or all); a bad pattern is marked, not applied. */
@@ -150,10 +156,12 @@ async function boot(): Promise<void> {
   $('resume').onclick = () => ex.resume();
   $('fit').onclick = () => view.fitToView();
   $<HTMLInputElement>('flat').onchange = (ev) => view.setFlat((ev.target as HTMLInputElement).checked);
+  $<HTMLSelectElement>('points-as').onchange = () => { view.pointsAs = $<HTMLSelectElement>('points-as').value as typeof view.pointsAs; };
   $<HTMLInputElement>('point-size').oninput = (ev) => { view.pointSize.value = Number((ev.target as HTMLInputElement).value); };
   $<HTMLSelectElement>('colour-mode').onchange = guard(() => ex.setColourMode($<HTMLSelectElement>('colour-mode').value as ColourMode));
   $<HTMLInputElement>('filter').oninput = applyFilter;
   $<HTMLSelectElement>('filter-column').onchange = () => { applyFilter(); saveState(); };
+  $<HTMLSelectElement>('name-by').onchange = () => ex.recolour();
 
   // Drag and drop of .npy / .csv files.
   const hint = $('drop-hint');
@@ -217,6 +225,7 @@ async function boot(): Promise<void> {
     await load();
     const cam = decodeCamera(query.get('cam') ?? '');
     if (cam) { view.camera.position.set(...cam.position); view.controls.target.set(...cam.target); view.controls.update(); }
+    if (query.get('nameby') !== null) $<HTMLSelectElement>('name-by').value = query.get('nameby')!;
     const colour = query.get('colour');
     if (colour && [...$<HTMLSelectElement>('colour-mode').options].some((o) => o.value === colour)) {
       $<HTMLSelectElement>('colour-mode').value = colour;

@@ -1,7 +1,7 @@
 import * as THREE from 'three/webgpu';
 import {
-  cameraProjectionMatrix, cameraViewMatrix, float, instancedArray, length, screenDPR, select, smoothstep, uniform, varying,
-  vec2, vec4, vertexIndex, viewportSize,
+  cameraProjectionMatrix, cameraViewMatrix, float, floor, instancedArray, length, mix, screenDPR, select, smoothstep, texture,
+  uniform, varying, vec2, vec3, vec4, vertexIndex, viewportSize,
 } from 'three/tsl';
 import { OrbitControls } from 'three/addons/controls/OrbitControls.js';
 import type { BufferSlice, Engine, Tensor } from '../../src/browser.js';
@@ -46,6 +46,17 @@ export class PointCloudView {
   readonly camera = new THREE.PerspectiveCamera(50, 1, 0.01, 100);
   readonly controls: OrbitControls;
   readonly pointSize = uniform(5);
+  /** Pictures instead of dots: 'dots', 'pictures', or 'auto' (pictures once zoomed in). */
+  pointsAs: 'dots' | 'pictures' | 'auto' = 'auto';
+  /** A picture is this many times a dot's size. */
+  readonly spriteScale = uniform(4);
+  private readonly spriteOn = uniform(0);
+  /** Atlas layout: images per row, rows, and how many images it holds (the first `atlasCount` points). */
+  private readonly atlasCols = uniform(1);
+  private readonly atlasRows = uniform(1);
+  private readonly atlasCount = uniform(0);
+  private readonly atlasNode = texture(new THREE.DataTexture(new Uint8Array(4), 1, 1));
+  private atlas: THREE.DataTexture | null = null;
   n = 0;
   private mesh: THREE.Mesh | null = null;
   private positions: Vec4Array | null = null;
@@ -102,15 +113,27 @@ export class PointCloudView {
     const cy = select(corner.equal(2).or(corner.equal(4)).or(corner.equal(5)), float(1), float(-1));
     const colour = colours.element(point);
     const clip = cameraProjectionMatrix.mul(cameraViewMatrix).mul(vec4(positions.element(point).xyz, 1));
-    const size = this.pointSize.mul(float(1).add(colour.w.sub(1).max(0).mul(1.5))).mul(screenDPR);
+    // A point is drawn as its picture when pictures are on and the atlas holds its image.
+    const pointF = point.toFloat();
+    const sprite = this.spriteOn.mul(select(pointF.lessThan(this.atlasCount), float(1), float(0)));
+    const size = this.pointSize.mul(float(1).add(colour.w.sub(1).max(0).mul(1.5))).mul(screenDPR).mul(mix(float(1), this.spriteScale, sprite));
     const offset = vec2(cx, cy).mul(size).div(viewportSize).mul(clip.w);
     const material = new THREE.MeshBasicNodeMaterial();
     material.vertexNode = vec4(clip.xy.add(offset), clip.z, clip.w);
     const vColour = varying(colour);
     const vCorner = varying(vec2(cx, cy));
-    material.colorNode = vColour.xyz;
+    const vPoint = varying(pointF);
+    const vSprite = varying(sprite);
+    // The point's cell in the atlas; image row 0 is the top of the quad (corner y = +1).
+    const cell = vec2(vPoint.sub(floor(vPoint.div(this.atlasCols)).mul(this.atlasCols)), floor(vPoint.div(this.atlasCols)));
+    const inCell = vec2(vCorner.x.mul(0.5).add(0.5), float(0.5).sub(vCorner.y.mul(0.5))).clamp(0.001, 0.999);
+    const intensity = this.atlasNode.sample(cell.add(inCell).div(vec2(this.atlasCols, this.atlasRows))).r;
+    // Pictures: the garment in white over a dim square of its colour; dots: round, in the colour.
+    const pictureRgb = mix(vColour.xyz.mul(0.3), vec3(1, 1, 1), intensity);
+    material.colorNode = mix(vColour.xyz, pictureRgb, vSprite);
     // Round points: fade the quad's corners; hidden points (alpha 0) are cut by the alpha test.
-    material.opacityNode = vColour.w.min(1).mul(float(1).sub(smoothstep(0.84, 1.0, length(vCorner))));
+    const round = float(1).sub(smoothstep(0.84, 1.0, length(vCorner)));
+    material.opacityNode = vColour.w.min(1).mul(mix(round, float(1), vSprite));
     material.alphaTest = 0.5;
     const geometry = new THREE.BufferGeometry();
     geometry.setDrawRange(0, 6 * n);
@@ -120,6 +143,46 @@ export class PointCloudView {
     const backend = this.renderer.backend as unknown as { createStorageAttribute(a: unknown): void };
     backend.createStorageAttribute(positions.value);
     backend.createStorageAttribute(colours.value);
+  }
+
+  /**
+   * Packs the first images into one greyscale atlas texture (one texel per pixel, as many as the
+   * adapter's largest 2D texture holds), for drawing points as their pictures; null removes it.
+   * Returns how many images it holds.
+   */
+  setAtlas(images: { pixels: Uint8Array; width: number; height: number } | null | undefined, n: number): number {
+    this.atlas?.dispose();
+    this.atlas = null;
+    this.atlasCount.value = 0;
+    if (!images) return 0;
+    const { pixels, width: w, height: h } = images;
+    const maxDim = this.engine.device.limits.maxTextureDimension2D;
+    const cols = Math.max(1, Math.min(Math.floor(maxDim / w), Math.ceil(Math.sqrt(n))));
+    const rows = Math.min(Math.floor(maxDim / h), Math.ceil(n / cols));
+    const count = Math.min(n, cols * rows);
+    const W = cols * w, H = rows * h;
+    const data = new Uint8Array(W * H);
+    for (let i = 0; i < count; i++) {
+      const [c, r] = [i % cols, Math.floor(i / cols)];
+      for (let y = 0; y < h; y++) data.set(pixels.subarray((i * h + y) * w, (i * h + y + 1) * w), (r * h + y) * W + c * w);
+    }
+    const tex = new THREE.DataTexture(data, W, H, THREE.RedFormat, THREE.UnsignedByteType);
+    tex.magFilter = THREE.NearestFilter;
+    tex.minFilter = THREE.LinearFilter;
+    tex.generateMipmaps = false;
+    tex.needsUpdate = true;
+    this.atlas = tex;
+    this.atlasNode.value = tex;
+    this.atlasCols.value = cols;
+    this.atlasRows.value = rows;
+    this.atlasCount.value = count;
+    return count;
+  }
+
+  /** Whether points are drawn as pictures now ('auto': when the camera is close to its target). */
+  get showingPictures(): boolean {
+    if (!this.atlas || this.pointsAs === 'dots') return false;
+    return this.pointsAs === 'pictures' || this.camera.position.distanceTo(this.controls.target) < 1.6;
   }
 
   private gpuBuffer(node: Vec4Array): BufferSlice {
@@ -184,6 +247,7 @@ export class PointCloudView {
 
   private frame(): void {
     this.controls.update();
+    this.spriteOn.value = this.showingPictures ? 1 : 0;
     this.renderer.render(this.scene, this.camera);
     this.frames++;
     const now = performance.now();

@@ -218,4 +218,61 @@ describe('explorer views', () => {
       await page.close();
     }
   }, 150_000);
+
+  it('draws points as their pictures from the atlas (pixel check of a known image) and names clusters by their medoid', async () => {
+    const page = await openExplorer(browser, url, 'data=fashion&limit=60&pipeline=pca&autorun=0&dims=2&as=pictures&size=12', 60_000);
+    try {
+      await page.waitForTimeout(500); // a frame with the pictures on
+      const positions = await hooks(page, (h) => h.screenPositions());
+      const half = 12 * 4 / 2;
+      const box = (await page.locator('#canvas').boundingBox())!;
+      // A point whose picture no other picture overlaps, wholly on the canvas.
+      const id = positions.findIndex(([x, y], i) => x > half + 2 && y > half + 2 && x < box.width - half - 2 && y < box.height - half - 2 &&
+        positions.every(([u, v], j) => j === i || Math.max(Math.abs(u - x), Math.abs(v - y)) > 2 * half + 2));
+      expect(id).toBeGreaterThanOrEqual(0);
+      const pixels = await page.evaluate((i) => Array.from((window as unknown as { __explorer: { explorer: { data: { images: { pixels: Uint8Array } } } } }).__explorer.explorer.data.images.pixels.subarray(i * 784, (i + 1) * 784)), id);
+      const { PNG } = await import('pngjs');
+      const shot = PNG.sync.read((await canvasStats(page)).png);
+      const [x0, y0] = [positions[id][0] - half, positions[id][1] - half];
+      const seen: number[] = [];
+      for (let py = 0; py < 28; py++) {
+        for (let px = 0; px < 28; px++) {
+          const sx = Math.floor(x0 + ((px + 0.5) * 2 * half) / 28), sy = Math.floor(y0 + ((py + 0.5) * 2 * half) / 28);
+          const o = (sy * shot.width + sx) * 4;
+          seen.push((shot.data[o] + shot.data[o + 1] + shot.data[o + 2]) / 3);
+        }
+      }
+      const corr = (a: number[], b: number[]) => {
+        const ma = a.reduce((s, v) => s + v, 0) / a.length, mb = b.reduce((s, v) => s + v, 0) / b.length;
+        let ab = 0, aa = 0, bb = 0;
+        a.forEach((v, k) => { ab += (v - ma) * (b[k] - mb); aa += (v - ma) ** 2; bb += (b[k] - mb) ** 2; });
+        return ab / Math.sqrt(aa * bb);
+      };
+      expect(corr(seen, pixels)).toBeGreaterThan(0.95);
+      // and a different garment's picture does not match it as well
+      const other = await page.evaluate((i) => Array.from((window as unknown as { __explorer: { explorer: { data: { images: { pixels: Uint8Array } } } } }).__explorer.explorer.data.images.pixels.subarray(i * 784, (i + 1) * 784)), (id + 1) % 60);
+      expect(corr(seen, other)).toBeLessThan(corr(seen, pixels) - 0.05);
+
+      await page.fill('#cluster-k', '4');
+      await page.selectOption('#colour-mode', 'cluster');
+      await page.waitForFunction(() => document.querySelectorAll('#legend [data-category]').length === 4, undefined, { timeout: 60_000 });
+      expect(await page.locator('#legend img.medoid').count()).toBe(4);
+      expect(await page.locator('#legend').textContent()).toMatch(/%\)/);
+      // each medoid is a member of its cluster and, within it, the nearest to the members' mean (float64)
+      const check = await page.evaluate(async () => {
+        const ex = (window as unknown as { __explorer: { explorer: { clusters: Uint32Array; medoids: number[]; result: { latent: { read(): Promise<Float32Array>; cols: number } } } } }).__explorer.explorer;
+        const v = await ex.result.latent.read();
+        const d = ex.result.latent.cols;
+        return ex.medoids.map((m, c) => {
+          const members = [...ex.clusters.keys()].filter((i) => ex.clusters[i] === c);
+          const mean = Array.from({ length: d }, (_, j) => members.reduce((s, i) => s + v[i * d + j], 0) / members.length);
+          const dist = (i: number) => mean.reduce((s, mu, j) => s + (v[i * d + j] - mu) ** 2, 0);
+          return { member: ex.clusters[m] === c, ratio: dist(m) / Math.max(1e-12, Math.min(...members.map(dist))) };
+        });
+      });
+      for (const r of check) { expect(r.member).toBe(true); expect(r.ratio).toBeLessThan(1.01); }
+    } finally {
+      await page.close();
+    }
+  }, 150_000);
 });

@@ -95,3 +95,16 @@ describe('lasso helpers', () => {
     expect([...cur]).toEqual([1, 2, 3]);
   });
 });
+
+describe('cluster names', () => {
+  it('names a cluster by the commonest value of a column among its members, with its share', async () => {
+    const { commonestValue, clusterName } = await import('../../demo/src/clusters.js');
+    const col = { name: 'kind', strings: ['a', 'b', 'b', 'a', 'b', 'c'] };
+    const clusters = Uint32Array.from([0, 0, 0, 1, 0, 1]);
+    expect(commonestValue(col, clusters, 0)).toEqual({ value: 'b', percent: 75 });
+    expect(commonestValue(col, clusters, 1)).toEqual({ value: 'a', percent: 50 });
+    const d: Dataset = { name: 'x', n: 6, d: 1, classNames: [] };
+    expect(clusterName(d, clusters, 0, 2, col)).toEqual({ name: 'b (75%)', image: undefined });
+    expect(clusterName(d, clusters, 1, 5, undefined)).toEqual({ name: 'cluster 1, medoid #5', image: undefined });
+  });
+});
