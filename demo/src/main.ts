@@ -75,6 +75,7 @@ async function boot(): Promise<void> {
   view.pointSize.value = numberInput('point-size', 5);
   view.pointsAs = $<HTMLSelectElement>('points-as').value as typeof view.pointsAs;
   if (query.get('dims') === '2') $<HTMLInputElement>('flat').checked = true;
+  if (query.get('density') === '1') $<HTMLInputElement>('density').checked = true;
   // Without a source in the address: Fashion-MNIST when its prepared file is there, else the mixture made on the GPU.
   const source = query.get('data') ?? (await fetch('./data/fashion-mnist.bin', { method: 'HEAD' }).then((r) => r.ok, () => false) ? 'fashion' : 'synthetic');
   $<HTMLSelectElement>('source').value = source;
@@ -93,6 +94,7 @@ async function boot(): Promise<void> {
       if ($<HTMLSelectElement>('source').value !== 'synthetic') { values.d = undefined; values.k = undefined; }
       Object.assign(values, {
         pipeline: $<HTMLSelectElement>('pipeline').value, dims: $<HTMLInputElement>('flat').checked ? 2 : 3,
+        density: $<HTMLInputElement>('density').checked ? 1 : undefined,
         autorun: lastRun ? 1 : 0,
         colour: ex.colourMode, fcol: $<HTMLSelectElement>('filter-column').value, nameby: $<HTMLSelectElement>('name-by').value,
         cam: encodeCamera({ position: view.camera.position.toArray(), target: view.controls.target.toArray() }),
@@ -141,6 +143,7 @@ async function boot(): Promise<void> {
     fillColumnOptions();
     setStatus(`${ex.data!.name}: ${ex.n} × ${ex.data!.d} loaded; PCA view…`, 0);
     await ex.preview(params().dims);
+    view.setDensity($<HTMLInputElement>('density').checked);
     await engine.sync();
     setStatus(`${ex.data!.name}: ${ex.n} × ${ex.data!.d} loaded`, 0);
   };
@@ -156,6 +159,7 @@ async function boot(): Promise<void> {
   $('resume').onclick = () => ex.resume();
   $('fit').onclick = () => view.fitToView();
   $<HTMLInputElement>('flat').onchange = (ev) => view.setFlat((ev.target as HTMLInputElement).checked);
+  $<HTMLInputElement>('density').onchange = () => { view.setDensity($<HTMLInputElement>('density').checked); saveState(); };
   $<HTMLSelectElement>('points-as').onchange = () => { view.pointsAs = $<HTMLSelectElement>('points-as').value as typeof view.pointsAs; };
   $<HTMLInputElement>('point-size').oninput = (ev) => { view.pointSize.value = Number((ev.target as HTMLInputElement).value); };
   $<HTMLSelectElement>('colour-mode').onchange = guard(() => ex.setColourMode($<HTMLSelectElement>('colour-mode').value as ColourMode));
@@ -186,6 +190,18 @@ async function boot(): Promise<void> {
     get pointCount() { return ex.n; },
     get running() { return booting || ex.running !== null; },
     get lastLasso() { return lastLasso; },
+    /** The drawn positions (vec4 per point) and the 2-D density grid, read back for the tests. */
+    async rawBuffer(which: 'positions' | 'density'): Promise<number[]> {
+      const src = which === 'positions' ? view.positionBuffer : view.densityBuffer;
+      const buf = engine.empty([src.size / 4]);
+      const enc = engine.device.createCommandEncoder();
+      enc.copyBufferToBuffer(src.buffer, 0, buf.buffer, 0, src.size);
+      engine.flush();
+      engine.queue.submit([enc.finish()]);
+      const v = Array.from((await buf.read()) as Float32Array);
+      buf.dispose();
+      return v;
+    },
     /** Screen positions (CSS px) of every point, projected on the CPU in float64: the tests' reference. */
     async screenPositions(): Promise<[number, number][]> {
       const buf = engine.empty([ex.n * 4]);

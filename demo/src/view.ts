@@ -1,8 +1,9 @@
 import * as THREE from 'three/webgpu';
 import {
   cameraProjectionMatrix, cameraViewMatrix, float, floor, instancedArray, length, mix, screenDPR, select, smoothstep, texture,
-  uniform, varying, vec2, vec3, vec4, vertexIndex, viewportSize,
+  fract, fwidth, abs, sqrt, uint, uniform, varying, vec2, vec3, vec4, vertexIndex, viewportSize,
 } from 'three/tsl';
+import { DENSITY_2D, encodeDensity } from './density.js';
 import { OrbitControls } from 'three/addons/controls/OrbitControls.js';
 import type { BufferSlice, Engine, Tensor } from '../../src/browser.js';
 import { reduce } from '../../src/browser.js';
@@ -57,6 +58,11 @@ export class PointCloudView {
   private readonly atlasCount = uniform(0);
   private readonly atlasNode = texture(new THREE.DataTexture(new Uint8Array(4), 1, 1));
   private atlas: THREE.DataTexture | null = null;
+  /** Density view: contours over a 2-D map, point sizes by density in 3-D. */
+  density = false;
+  private readonly densitySize = uniform(0);
+  private readonly densityGrid = instancedArray(DENSITY_2D.side * DENSITY_2D.side, 'float');
+  private overlay: THREE.Mesh | null = null;
   n = 0;
   private mesh: THREE.Mesh | null = null;
   private positions: Vec4Array | null = null;
@@ -80,6 +86,8 @@ export class PointCloudView {
 
   async init(): Promise<void> {
     await this.renderer.init();
+    (this.renderer.backend as unknown as { createStorageAttribute(a: unknown): void }).createStorageAttribute(this.densityGrid.value);
+    this.overlay = this.contourOverlay();
     this.resize();
     new ResizeObserver(() => this.resize()).observe(this.canvas);
     this.setAnimating(true);
@@ -116,7 +124,9 @@ export class PointCloudView {
     // A point is drawn as its picture when pictures are on and the atlas holds its image.
     const pointF = point.toFloat();
     const sprite = this.spriteOn.mul(select(pointF.lessThan(this.atlasCount), float(1), float(0)));
-    const size = this.pointSize.mul(float(1).add(colour.w.sub(1).max(0).mul(1.5))).mul(screenDPR).mul(mix(float(1), this.spriteScale, sprite));
+    // In a 3-D density view w holds the density around the point: sparse points grow, dense ones shrink.
+    const densityScale = mix(float(1), mix(float(1.8), float(0.5), positions.element(point).w), this.densitySize);
+    const size = this.pointSize.mul(float(1).add(colour.w.sub(1).max(0).mul(1.5))).mul(screenDPR).mul(mix(float(1), this.spriteScale, sprite)).mul(densityScale);
     const offset = vec2(cx, cy).mul(size).div(viewportSize).mul(clip.w);
     const material = new THREE.MeshBasicNodeMaterial();
     material.vertexNode = vec4(clip.xy.add(offset), clip.z, clip.w);
@@ -179,6 +189,51 @@ export class PointCloudView {
     return count;
   }
 
+  /**
+   * The 2-D density as contour lines over a faint fill: a plane of side² vertices over the density
+   * box, each reading its grid cell in the vertex stage; the interpolated density is cut into
+   * levels of √density, and a line drawn where a level changes (one pixel wide by its screen derivative).
+   */
+  private contourOverlay(): THREE.Mesh {
+    const side = DENSITY_2D.side;
+    const geometry = new THREE.PlaneGeometry(2.2, 2.2, side - 1, side - 1); // vertex rows run top to bottom
+    const row = uint(side - 1).sub(vertexIndex.div(side));
+    const d = varying(this.densityGrid.element(row.mul(side).add(vertexIndex.mod(side))));
+    const level = sqrt(d.max(0)).mul(8);
+    const distance = abs(fract(level.sub(0.5)).sub(0.5)).div(fwidth(level).max(1e-6));
+    const line = float(1).sub(distance.min(1)).mul(select(level.greaterThan(0.5), float(1), float(0)));
+    const material = new THREE.MeshBasicNodeMaterial({ transparent: true, depthTest: false, depthWrite: false });
+    material.colorNode = vec3(1.0, 0.85, 0.3);
+    material.opacityNode = line.mul(0.9).add(sqrt(d.max(0)).mul(0.12));
+    const mesh = new THREE.Mesh(geometry, material);
+    mesh.frustumCulled = false;
+    mesh.visible = false;
+    mesh.renderOrder = 1;
+    this.scene.add(mesh);
+    return mesh;
+  }
+
+  /** Turns the density view on or off and computes it for the current positions. */
+  setDensity(on: boolean): void {
+    this.density = on;
+    this.updateDensity();
+  }
+
+  /** Recomputes the density (GPU only) after positions, visibility or the 2-D/3-D view changed. */
+  updateDensity(): void {
+    const flat = this.flat;
+    if (this.overlay) this.overlay.visible = this.density && flat;
+    this.densitySize.value = this.density && !flat ? 1 : 0;
+    if (!this.density || this.n === 0) return;
+    encodeDensity(this.engine, this.positionBuffer, this.colourBuffer, this.n, flat, this.densityBuffer);
+  }
+
+  /** The 2-D density grid's buffer (tests read it). */
+  get densityBuffer(): BufferSlice {
+    const backend = this.renderer.backend as unknown as { get(o: unknown): { buffer: GPUBuffer } };
+    return { buffer: backend.get(this.densityGrid.value).buffer, offset: 0, size: DENSITY_2D.side * DENSITY_2D.side * 4 };
+  }
+
   /** Whether points are drawn as pictures now ('auto': when the camera is close to its target). */
   get showingPictures(): boolean {
     if (!this.atlas || this.pointsAs === 'dots') return false;
@@ -204,6 +259,7 @@ export class PointCloudView {
     encodePackPositions(this.engine, embedding, lo, hi, this.positionBuffer, this.flat || embedding.cols < 3);
     lo.dispose();
     hi.dispose();
+    if (this.density) this.updateDensity();
     this.engine.flush();
   }
 
@@ -213,12 +269,14 @@ export class PointCloudView {
     // which it has already recorded for a buffer created up front.
     this.engine.flush();
     this.engine.queue.writeBuffer(this.colourBuffer.buffer, 0, rgba as Float32Array<ArrayBuffer>);
+    if (this.density) this.updateDensity(); // hidden points leave the density
   }
 
   setFlat(flat: boolean): void {
     this.flat = flat;
     this.controls.enableRotate = !flat;
     this.fitToView();
+    if (this.density) this.updateDensity();
   }
 
   /** Points are scaled into [-1, 1]³ on the GPU, so fitting the view is a camera reset. */

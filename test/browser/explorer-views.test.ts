@@ -275,4 +275,65 @@ describe('explorer views', () => {
       await page.close();
     }
   }, 150_000);
+
+  it('computes a 2-D kernel density on the GPU that matches a float64 reference, and draws its contours', async () => {
+    const page = await openExplorer(browser, url, 'data=synthetic&limit=1500&d=6&k=4&autorun=0&dims=2&density=1', 60_000);
+    try {
+      await page.waitForTimeout(500);
+      const pos = await hooks(page, (h) => (h as unknown as { rawBuffer(w: string): Promise<number[]> }).rawBuffer('positions'));
+      const grid = await hooks(page, (h) => (h as unknown as { rawBuffer(w: string): Promise<number[]> }).rawBuffer('density'));
+      const G = 256, sigma = 5, radius = 15;
+      const f = Math.fround;
+      const cell = (v: number) => Math.min(G - 1, Math.max(0, Math.floor(f(f(f(v + f(1.1)) / f(2.2)) * G))));
+      let a = new Float64Array(G * G);
+      for (let i = 0; i < pos.length / 4; i++) a[cell(pos[4 * i + 1]) * G + cell(pos[4 * i])]++;
+      for (const axis of [0, 1]) {
+        const b = new Float64Array(G * G);
+        for (let y = 0; y < G; y++) {
+          for (let x = 0; x < G; x++) {
+            let s = 0;
+            for (let k = -radius; k <= radius; k++) {
+              const [qx, qy] = axis === 0 ? [x + k, y] : [x, y + k];
+              if (qx >= 0 && qy >= 0 && qx < G && qy < G) s += Math.exp((-0.5 * k * k) / (sigma * sigma)) * a[qy * G + qx];
+            }
+            b[y * G + x] = s;
+          }
+        }
+        a = b;
+      }
+      const peak = Math.max(...a);
+      let worst = 0, sum = 0;
+      grid.forEach((v, i) => { const e = Math.abs(v - a[i] / peak); worst = Math.max(worst, e); sum += e; });
+      expect(sum / grid.length).toBeLessThan(1e-4);
+      expect(worst).toBeLessThan(0.02); // a point on a cell boundary may fall on the other side in f32
+      expect(Math.max(...grid)).toBeCloseTo(1, 5);
+
+      // Contour pixels: yellow where the same view without density is background.
+      const { PNG } = await import('pngjs');
+      const on = PNG.sync.read((await canvasStats(page, 'test/artifacts/density-contours.png')).png);
+      await page.click('#density');
+      await page.waitForTimeout(500);
+      const off = PNG.sync.read((await canvasStats(page, 'test/artifacts/density-off.png')).png);
+      let contour = 0, background = 0;
+      for (let o = 0; o < on.data.length; o += 4) {
+        const bg = Math.abs(off.data[o] - 0x10) + Math.abs(off.data[o + 1] - 0x14) + Math.abs(off.data[o + 2] - 0x18) < 20;
+        if (!bg) continue;
+        background++;
+        if (on.data[o] > 150 && on.data[o + 1] > 120 && on.data[o] - on.data[o + 2] > 60) contour++;
+      }
+      expect(contour).toBeGreaterThan(1000);
+      expect(contour).toBeLessThan(background * 0.2); // lines, not a filled screen
+
+      // 3-D: each point's density lands in the w of its drawn position
+      await page.click('#density');
+      await page.click('#flat');
+      await page.waitForTimeout(300);
+      const w = (await hooks(page, (h) => (h as unknown as { rawBuffer(w: string): Promise<number[]> }).rawBuffer('positions'))).filter((_, i) => i % 4 === 3);
+      expect(Math.max(...w)).toBeLessThanOrEqual(1 + 1e-6);
+      expect(Math.max(...w)).toBeGreaterThan(0.5);
+      expect(Math.min(...w)).toBeLessThan(Math.max(...w) * 0.8);
+    } finally {
+      await page.close();
+    }
+  }, 150_000);
 });
