@@ -3,6 +3,7 @@ import type { Engine, Tensor } from '../../src/browser.js';
 import { PCA, reduce } from '../../src/browser.js';
 import type { Dataset } from './dataset.js';
 import { clusterName, clusterMedoids } from './clusters.js';
+import { intersectMasks, rangeMask, renderHistograms } from './histograms.js';
 import { columnCategories, filterMask, metadataColumns } from './metadata.js';
 import { pointColours } from './colours.js';
 import { rowDistances, syntheticMixture } from './gpu-kernels.js';
@@ -21,6 +22,9 @@ export class Explorer {
   hidden = new Set<number>();
   /** The filter box's matches (1 shown, 0 hidden), or null when no filter is set. */
   mask: Uint8Array | null = null;
+  /** The regular-expression filter's matches; the histogram brushes by column name. Both make `mask`. */
+  private textMask: Uint8Array | null = null;
+  brushes = new Map<string, [number, number]>();
   highlighted = new Set<number>();
   clusters: Uint32Array | null = null;
   /** Per cluster, the member nearest its centroid (the medoid that names it). */
@@ -46,6 +50,8 @@ export class Explorer {
     this.x = x ?? this.engine.tensor(data.x!, [data.n, data.d], { label: 'demo.data' });
     this.hidden.clear();
     this.mask = null;
+    this.textMask = null;
+    this.brushes.clear();
     this.highlighted.clear();
     this.clusters = null;
     this.values = null;
@@ -219,6 +225,9 @@ export class Explorer {
         this.select(categories.reduce<number[]>((a, c, i) => (c === id ? (a.push(i), a) : a), []));
       });
     } else $('legend').replaceChildren();
+    const columns = metadataColumns(this.data);
+    $('histogram-panel').hidden = !columns.some((c) => c.numbers);
+    renderHistograms($('histograms'), columns, this.mask, this.brushes, (name, range) => this.setBrush(name, range));
     this.onChange?.();
   }
 
@@ -250,7 +259,23 @@ export class Explorer {
   /** Shows only the rows whose cell matches `pattern` in `column` (any column when null); null pattern shows all. */
   filter(pattern: RegExp | null, column: string | null): void {
     if (!this.data) return;
-    this.mask = pattern ? filterMask(this.data, pattern, column) : null;
+    this.textMask = pattern ? filterMask(this.data, pattern, column) : null;
+    this.applyMasks();
+  }
+
+  /** Brushes a range of a numeric column (from its histogram); null clears that column's brush. */
+  setBrush(column: string, range: [number, number] | null): void {
+    if (range) this.brushes.set(column, range); else this.brushes.delete(column);
+    this.applyMasks();
+  }
+
+  private applyMasks(): void {
+    const cols = metadataColumns(this.data!);
+    const brushed = [...this.brushes].map(([name, r]) => {
+      const c = cols.find((col) => col.name === name);
+      return c?.numbers ? rangeMask(c.numbers, r) : null;
+    });
+    this.mask = intersectMasks(this.n, [this.textMask, ...brushed]);
     this.recolour();
   }
 

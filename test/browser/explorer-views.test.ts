@@ -146,6 +146,27 @@ describe('explorer views', () => {
       expect(shown).toEqual(rows.map((r) => (/^(red|blue)$/i.test(r.split(',')[4]) ? 1 : 0)));
       await page.fill('#filter', '(');
       expect(await page.locator('#filter').getAttribute('class')).toContain('invalid');
+
+      // Brushing the histogram of column a keeps the rows in the dragged range (and the filter's).
+      const hist = page.locator('canvas[data-column="a"]');
+      await hist.scrollIntoViewIfNeeded();
+      const hb = (await hist.boundingBox())!;
+      await page.mouse.move(hb.x + hb.width * 0.1, hb.y + hb.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(hb.x + hb.width * 0.6, hb.y + hb.height / 2, { steps: 3 });
+      await page.mouse.up();
+      await page.waitForFunction(() => (window as unknown as { __explorer: { explorer: { brushes: Map<string, unknown> } } }).__explorer.explorer.brushes.size === 1);
+      const range = await hooks(page, (h) => [...(h.explorer as unknown as { brushes: Map<string, [number, number]> }).brushes.get('a')!]);
+      expect(range[0]).toBeCloseTo(1.2, 0); // 10% of 0..12
+      expect(range[1]).toBeCloseTo(7.2, 0);
+      const want = rows.map((r) => { const c = r.split(','); const a = Number(c[1]); return /^(red|blue)$/i.test(c[4]) && a >= range[0] && a <= range[1] ? 1 : 0; });
+      expect(await hooks(page, (h) => Array.from(h.explorer.mask!))).toEqual(want);
+      const bCounts = (await page.locator('canvas[data-column="b"]').getAttribute('data-counts'))!.split(',').map(Number);
+      const bValues = rows.map((r) => Number(r.split(',')[2]));
+      const [blo, bhi] = [Math.min(...bValues), Math.max(...bValues)];
+      const expectB = new Array(24).fill(0);
+      bValues.forEach((v, i) => { if (want[i]) expectB[Math.min(23, Math.floor(((v - blo) / (bhi - blo)) * 24))]++; });
+      expect(bCounts).toEqual(expectB);
     } finally {
       await page.close();
     }

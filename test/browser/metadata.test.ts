@@ -108,3 +108,18 @@ describe('cluster names', () => {
     expect(clusterName(d, clusters, 1, 5, undefined)).toEqual({ name: 'cluster 1, medoid #5', image: undefined });
   });
 });
+
+describe('histograms', () => {
+  it('bins values over their range, of all rows or the shown ones, and intersects masks', async () => {
+    const { columnRange, histogram, rangeMask, intersectMasks } = await import('../../demo/src/histograms.js');
+    const v = Float32Array.from([0, 1, 2, 3, 4, 10]);
+    expect(columnRange(v)).toEqual([0, 10]);
+    expect(columnRange(Float32Array.from([3, 3]))).toEqual([3, 4]);
+    expect(Array.from(histogram(v, 0, 10, 5))).toEqual([2, 2, 1, 0, 1]); // the top edge falls in the last bin
+    const shown = Uint8Array.from([1, 0, 1, 1, 0, 1]);
+    expect(Array.from(histogram(v, 0, 10, 5, shown))).toEqual([1, 2, 0, 0, 1]);
+    expect(Array.from(rangeMask(v, [1, 3]))).toEqual([0, 1, 1, 1, 0, 0]);
+    expect(Array.from(intersectMasks(6, [shown, null, rangeMask(v, [1, 3])])!)).toEqual([0, 0, 1, 1, 0, 0]);
+    expect(intersectMasks(6, [null])).toBeNull();
+  });
+});
