@@ -5,6 +5,7 @@ import { Explorer, type ColourMode } from './explorer.js';
 import { attachInteraction, lastLasso } from './interact.js';
 import { missingFor, PIPELINES, type PipelineName, type PipelineParams } from './pipelines.js';
 import { $, numberInput, setStatus, showError } from './ui.js';
+import { WebGlScatter } from './webgl-view.js';
 import { PointCloudView } from './view.js';
 import { benchmarkHooks } from './bench-hooks.js';
 import { metadataColumns, parseFilter } from './metadata.js';
@@ -52,6 +53,30 @@ function fillPipelines(): void {
   if (first) select.value = first.value;
 }
 
+/** Without WebGPU: a WebGL 2 scatter of an embedding from a dropped or chosen file. */
+function startFallback(): { points: number } {
+  const state = { points: 0 };
+  let scatter: WebGlScatter;
+  try {
+    scatter = new WebGlScatter($<HTMLCanvasElement>('fallback-canvas'));
+  } catch (e) {
+    $('fallback-status').textContent = (e as Error).message;
+    return state;
+  }
+  const open = (file: File) => {
+    $('fallback-status').textContent = `reading ${file.name}…`;
+    parseInWorker(file).then((data) => {
+      scatter.show(data);
+      state.points = data.n;
+      $('fallback-status').textContent = `${data.name}: ${data.n.toLocaleString('en')} points drawn with WebGL 2`;
+    }).catch((err: Error) => { $('fallback-status').textContent = err.message; });
+  };
+  window.addEventListener('dragover', (ev) => ev.preventDefault());
+  window.addEventListener('drop', (ev) => { ev.preventDefault(); const f = ev.dataTransfer?.files[0]; if (f) open(f); });
+  $<HTMLInputElement>('fallback-file').onchange = (ev) => { const f = (ev.target as HTMLInputElement).files?.[0]; if (f) open(f); };
+  return state;
+}
+
 async function boot(): Promise<void> {
   let engine: Engine;
   try {
@@ -60,7 +85,7 @@ async function boot(): Promise<void> {
     $('app').hidden = true;
     $('nogpu').hidden = false;
     $('nogpu-reason').textContent = (e as Error).message;
-    (window as unknown as { __explorer: unknown }).__explorer = { ready: false, noGpu: true };
+    (window as unknown as { __explorer: unknown }).__explorer = { ready: false, noGpu: true, fallback: startFallback() };
     return;
   }
   const view = new PointCloudView(engine, $<HTMLCanvasElement>('canvas'));

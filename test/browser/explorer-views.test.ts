@@ -357,4 +357,45 @@ describe('explorer views', () => {
       await page.close();
     }
   }, 150_000);
+
+  it('draws a dropped embedding with WebGL 2 when WebGPU is missing', async () => {
+    const page = await browser.newPage({ viewport: { width: 1000, height: 700 } });
+    try {
+      await page.addInitScript(() => { Object.defineProperty(navigator, 'gpu', { value: undefined }); });
+      await page.goto(url);
+      await page.waitForSelector('#nogpu:not([hidden])');
+      // three tight clusters: a at (0, 0), b at (10, 0), c at (0, 10)
+      const centres: [number, number, string][] = [[0, 0, 'a'], [10, 0, 'b'], [0, 10, 'c']];
+      const rows: string[] = [];
+      for (let i = 0; i < 300; i++) { const [x, y, l] = centres[i % 3]; rows.push(`${x + ((i * 37) % 11) / 20 - 0.25},${y + ((i * 53) % 13) / 24 - 0.25},${l}`); }
+      await page.evaluate((text) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([text], 'emb.csv'));
+        window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, cancelable: true }));
+      }, `x,y,label\n${rows.join('\n')}\n`);
+      await page.waitForFunction(() => document.getElementById('fallback-status')!.textContent!.includes('drawn with WebGL 2'));
+      const shot = await page.locator('#fallback-canvas').screenshot();
+      const { PNG } = await import('pngjs');
+      const img = PNG.sync.read(shot);
+      const xs = rows.map((r) => Number(r.split(',')[0])), ys = rows.map((r) => Number(r.split(',')[1]));
+      const [xlo, xhi, ylo, yhi] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+      const extent = Math.max(xhi - xlo, yhi - ylo);
+      const [w, h] = [img.width, img.height];
+      const colourAt = ([x, y]: [number, number]) => {
+        const X = 0.9 * Math.min(1, h / w) * ((x - (xlo + xhi) / 2) * 2) / extent;
+        const Y = 0.9 * Math.min(1, w / h) * ((y - (ylo + yhi) / 2) * 2) / extent;
+        const o = (Math.round((1 - Y) / 2 * h) * w + Math.round((X + 1) / 2 * w)) * 4;
+        return [img.data[o], img.data[o + 1], img.data[o + 2]];
+      };
+      // each cluster's centre is drawn in its class colour (Tableau blue, orange, red)
+      const want = [[0x4e, 0x79, 0xa7], [0xf2, 0x8e, 0x2b], [0xe1, 0x57, 0x59]];
+      centres.forEach(([x, y], k) => {
+        const got = colourAt([x, y]);
+        expect(got.reduce((a, v, c) => a + Math.abs(v - want[k][c]), 0)).toBeLessThan(40);
+      });
+      expect(colourAt([10, 10]).reduce((a, v, c) => a + Math.abs(v - [0x10, 0x14, 0x18][c]), 0)).toBeLessThan(10); // empty corner
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
 });
