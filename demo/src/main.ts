@@ -1,5 +1,5 @@
 // Boots the explorer: one WebGPU device shared by the latentgpu engine and the three.js renderer.
-import { createEngine, type Engine } from '../../src/browser.js';
+import { createEngine, type Engine, type Tensor } from '../../src/browser.js';
 import { decodeDemoData, type Dataset } from './dataset.js';
 import { Explorer, type ColourMode } from './explorer.js';
 import { attachInteraction, lastLasso } from './interact.js';
@@ -27,16 +27,35 @@ async function loadFashion(limit: number): Promise<Dataset> {
   return decodeDemoData(await res.arrayBuffer(), limit);
 }
 
-/** Parses a dropped file in a worker so the page stays responsive. */
-function parseInWorker(file: File): Promise<Dataset> {
+type WorkerMessage = { type: 'data'; data: Dataset } | { type: 'error'; error: string } | { type: 'header'; name: string; n: number; d: number }
+  | { type: 'rows'; row0: number; x: Float32Array } | { type: 'done' };
+
+/**
+ * Parses a dropped file in a worker so the page stays responsive. A large .npy arrives in blocks
+ * of rows: each is copied into the features and, given an engine, written straight into the GPU
+ * tensor, with `progress` told the fraction read.
+ */
+function parseInWorker(file: File, engine?: Engine, progress?: (fraction: number) => void): Promise<{ data: Dataset; x?: Tensor }> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./parse-worker.ts', import.meta.url), { type: 'module' });
-    worker.onmessage = (ev: MessageEvent<{ ok: boolean; data?: Dataset; error?: string }>) => {
-      worker.terminate();
-      if (ev.data.ok) resolve(ev.data.data!); else reject(new Error(ev.data.error));
+    let streamed: { data: Dataset; x?: Tensor } | null = null;
+    const fail = (message: string) => { worker.terminate(); streamed?.x?.dispose(); reject(new Error(message)); };
+    worker.onmessage = (ev: MessageEvent<WorkerMessage>) => {
+      const m = ev.data;
+      if (m.type === 'error') fail(m.error);
+      else if (m.type === 'data') { worker.terminate(); resolve({ data: m.data }); }
+      else if (m.type === 'header') {
+        streamed = { data: { name: m.name, n: m.n, d: m.d, x: new Float32Array(m.n * m.d), classNames: [] } };
+        if (engine) streamed.x = engine.empty([m.n, m.d], 'f32', 'demo.data');
+      } else if (m.type === 'rows' && streamed) {
+        const { data, x } = streamed;
+        data.x!.set(m.x, m.row0 * data.d);
+        if (x) engine!.queue.writeBuffer(x.buffer, m.row0 * data.d * 4, m.x as Float32Array<ArrayBuffer>);
+        progress?.((m.row0 * data.d + m.x.length) / data.x!.length);
+      } else if (m.type === 'done' && streamed) { worker.terminate(); resolve(streamed); }
     };
-    worker.onerror = (ev) => { worker.terminate(); reject(new Error(`the file parser stopped: ${ev.message}`)); };
-    void file.arrayBuffer().then((buffer) => worker.postMessage({ name: file.name, buffer }, [buffer]));
+    worker.onerror = (ev) => fail(`the file parser stopped: ${ev.message}`);
+    worker.postMessage({ file });
   });
 }
 
@@ -65,7 +84,7 @@ function startFallback(): { points: number } {
   }
   const open = (file: File) => {
     $('fallback-status').textContent = `reading ${file.name}…`;
-    parseInWorker(file).then((data) => {
+    parseInWorker(file).then(({ data }) => {
       scatter.show(data);
       state.points = data.n;
       $('fallback-status').textContent = `${data.name}: ${data.n.toLocaleString('en')} points drawn with WebGL 2`;
@@ -202,8 +221,9 @@ async function boot(): Promise<void> {
     const file = ev.dataTransfer?.files[0];
     if (!file) return;
     setStatus(`parsing ${file.name}…`, 0);
-    parseInWorker(file).then(async (data) => {
-      ex.setData(data);
+    ex.stop();
+    parseInWorker(file, engine, (f) => setStatus(`reading ${file.name}: ${Math.round(100 * f)}%`, f)).then(async ({ data, x }) => {
+      ex.setData(data, x);
       showError(null);
       await shown();
     }).catch((e: Error) => { setStatus('file not loaded'); showError(e.message); });

@@ -398,4 +398,55 @@ describe('explorer views', () => {
       await page.close();
     }
   }, 60_000);
+
+  it('loads a dropped 1M-row .npy with progress, streamed to the GPU, draws it and still hovers', async () => {
+    const page = await openExplorer(browser, url, 'data=synthetic&limit=50&d=4&k=2&autorun=0&size=2', 60_000);
+    try {
+      await page.evaluate(() => {
+        const seen: string[] = [];
+        (window as unknown as { statuses: string[] }).statuses = seen;
+        new MutationObserver(() => seen.push(document.getElementById('status')!.textContent!)).observe(document.getElementById('status')!, { childList: true, characterData: true, subtree: true });
+        // 1,000,000 × 4 float32 in 8 clusters, made here: a 16 MB file that never crosses the test's wire
+        const [n, d] = [1_000_000, 4];
+        let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${n}, ${d}), }`;
+        while ((10 + header.length + 1) % 64 !== 0) header += ' ';
+        header += '\n';
+        const bytes = new Uint8Array(10 + header.length + n * d * 4);
+        bytes.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
+        new DataView(bytes.buffer).setUint16(8, header.length, true);
+        bytes.set(new TextEncoder().encode(header), 10);
+        const x = new Float32Array(bytes.buffer, 10 + header.length, n * d);
+        let s = 12345;
+        for (let i = 0; i < n; i++) {
+          for (let j = 0; j < d; j++) {
+            s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+            x[i * d + j] = ((i % 8) >> (j % 3)) % 2 ? 4 : 0;
+            x[i * d + j] += (s / 4294967296 - 0.5);
+          }
+        }
+        (window as unknown as { rows: number[] }).rows = [...x.subarray(0, 4), ...x.subarray(777_777 * 4, 777_778 * 4), ...x.subarray(999_999 * 4)];
+        const dt = new DataTransfer();
+        dt.items.add(new File([bytes], 'million.npy'));
+        window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, cancelable: true }));
+      });
+      await page.waitForFunction(() => document.getElementById('point-count')!.textContent === '1,000,000 points', undefined, { timeout: 120_000 });
+      await page.waitForFunction(() => document.getElementById('status')!.textContent!.endsWith('loaded'), undefined, { timeout: 120_000 });
+      const statuses = await page.evaluate(() => (window as unknown as { statuses: string[] }).statuses);
+      expect(statuses.some((t) => /^reading million\.npy: \d+%$/.test(t))).toBe(true);
+      const got = await page.evaluate(async () => {
+        const ex = (window as unknown as { __explorer: { explorer: { x: { read(a: number, b: number): Promise<Float32Array> } } } }).__explorer.explorer;
+        return [...await ex.x.read(0, 4), ...await ex.x.read(777_777 * 4, 4), ...await ex.x.read(999_999 * 4, 4)];
+      });
+      expect(got).toEqual(await page.evaluate(() => (window as unknown as { rows: number[] }).rows));
+      // SwiftShader rasterises 6M vertices on the CPU: a frame takes seconds here
+      expect((await canvasStats(page, 'test/artifacts/million.png', 150_000)).lit).toBeGreaterThan(2000);
+      const at = await hooks(page, (h) => h.screenPositionOf(123_456));
+      const box = (await page.locator('#canvas').boundingBox())!;
+      await page.mouse.move(box.x + at[0], box.y + at[1]);
+      await page.waitForSelector('#tooltip:not([hidden])', { timeout: 60_000 });
+      expect(await page.locator('#tooltip').textContent()).toMatch(/^#\d+/);
+    } finally {
+      await page.close();
+    }
+  }, 420_000);
 });

@@ -70,8 +70,8 @@ export async function openExplorer(browser: Browser, url: string, query: string,
 }
 
 /** Mean and spread of the canvas pixels, and how many differ from the background. */
-export async function canvasStats(page: Page, path?: string): Promise<{ mean: number; std: number; lit: number; png: Buffer }> {
-  const png = await page.locator('#canvas').screenshot({ path });
+export async function canvasStats(page: Page, path?: string, timeout?: number): Promise<{ mean: number; std: number; lit: number; png: Buffer }> {
+  const png = await page.locator('#canvas').screenshot({ path, timeout });
   const { PNG } = await import('pngjs');
   const img = PNG.sync.read(png);
   let sum = 0, sumSq = 0, lit = 0;
