@@ -2,6 +2,7 @@
 import type { Engine, Tensor } from '../../src/browser.js';
 import { PCA, reduce } from '../../src/browser.js';
 import type { Dataset } from './dataset.js';
+import { mapRows } from './chunked.js';
 import { clusterName, clusterMedoids } from './clusters.js';
 import { intersectMasks, rangeMask, renderHistograms } from './histograms.js';
 import { columnCategories, filterMask, metadataColumns } from './metadata.js';
@@ -83,9 +84,10 @@ export class Explorer {
     const m = Math.min(n, 2048);
     const sample = m < n ? this.engine.empty([m, d], 'f32', 'demo.previewSample') : this.x;
     if (sample !== this.x) this.engine.copy(this.x, sample, m * d);
-    const pca = await PCA.fit(this.engine, sample, { components: Math.min(dims, d, m), method: 'randomized' });
+    const k = Math.min(dims, d, m);
+    const pca = await PCA.fit(this.engine, sample, { components: k, method: 'randomized' });
     if (sample !== this.x) sample.dispose();
-    const y = pca.transform(this.x);
+    const y = mapRows(this.engine, this.x, k, (rows) => pca.transform(rows), 'demo.preview');
     pca.dispose();
     if (this.view.flat !== (dims === 2)) this.view.setFlat(dims === 2);
     this.view.showEmbedding(y);

@@ -6,9 +6,16 @@ import type { Column, Dataset } from './dataset.js';
 /** The columns shown on hover, searchable and colourable: the table's own, else the label. */
 export function metadataColumns(data: Dataset): Column[] {
   if (data.columns?.length) return data.columns;
-  if (data.labels) return [{ name: 'label', strings: Array.from(data.labels, (c) => data.classNames[c] ?? `class ${c}`) }];
-  return [];
+  if (!data.labels) return [];
+  // Built once per data set: recolouring a million labelled points must not rebuild a million strings.
+  let cols = labelColumns.get(data);
+  if (!cols) {
+    cols = [{ name: 'label', strings: Array.from(data.labels, (c) => data.classNames[c] ?? `class ${c}`) }];
+    labelColumns.set(data, cols);
+  }
+  return cols;
 }
+const labelColumns = new WeakMap<Dataset, Column[]>();
 
 /** Row i's cell of a column as text (numbers with up to 6 significant digits). */
 export function cellText(col: Column, i: number): string {

@@ -438,6 +438,13 @@ describe('explorer views', () => {
         return [...await ex.x.read(0, 4), ...await ex.x.read(777_777 * 4, 4), ...await ex.x.read(999_999 * 4, 4)];
       });
       expect(got).toEqual(await page.evaluate(() => (window as unknown as { rows: number[] }).rows));
+      expect(await page.locator('#error').isHidden()).toBe(true);
+      const spreadPx = await page.evaluate(async () => {
+        const p = await (window as unknown as { __explorer: { screenPositions(): Promise<[number, number][]> } }).__explorer.screenPositions();
+        const sd = (k: number) => { const m = p.reduce((a, q) => a + q[k], 0) / p.length; return Math.sqrt(p.reduce((a, q) => a + (q[k] - m) ** 2, 0) / p.length); };
+        return Math.min(sd(0), sd(1));
+      });
+      expect(spreadPx).toBeGreaterThan(20); // the PCA view of a million rows, not one dot
       // SwiftShader rasterises 6M vertices on the CPU: a frame takes seconds here
       expect((await canvasStats(page, 'test/artifacts/million.png', 150_000)).lit).toBeGreaterThan(2000);
       const at = await hooks(page, (h) => h.screenPositionOf(123_456));
