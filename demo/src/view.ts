@@ -3,6 +3,7 @@ import {
   cameraProjectionMatrix, cameraViewMatrix, float, floor, instancedArray, length, mix, screenDPR, select, smoothstep, texture,
   fract, fwidth, abs, sqrt, uint, uniform, varying, vec2, vec3, vec4, vertexIndex, viewportSize,
 } from 'three/tsl';
+import { packAtlas } from './atlas.js';
 import { DENSITY_2D, encodeDensity } from './density.js';
 import { OrbitControls } from 'three/addons/controls/OrbitControls.js';
 import type { BufferSlice, Engine, Tensor } from '../../src/browser.js';
@@ -165,17 +166,7 @@ export class PointCloudView {
     this.atlas = null;
     this.atlasCount.value = 0;
     if (!images) return 0;
-    const { pixels, width: w, height: h } = images;
-    const maxDim = this.engine.device.limits.maxTextureDimension2D;
-    const cols = Math.max(1, Math.min(Math.floor(maxDim / w), Math.ceil(Math.sqrt(n))));
-    const rows = Math.min(Math.floor(maxDim / h), Math.ceil(n / cols));
-    const count = Math.min(n, cols * rows);
-    const W = cols * w, H = rows * h;
-    const data = new Uint8Array(W * H);
-    for (let i = 0; i < count; i++) {
-      const [c, r] = [i % cols, Math.floor(i / cols)];
-      for (let y = 0; y < h; y++) data.set(pixels.subarray((i * h + y) * w, (i * h + y + 1) * w), (r * h + y) * W + c * w);
-    }
+    const { data, width: W, height: H, cols, rows, count } = packAtlas(images, n, this.engine.device.limits.maxTextureDimension2D);
     const tex = new THREE.DataTexture(data, W, H, THREE.RedFormat, THREE.UnsignedByteType);
     tex.magFilter = THREE.NearestFilter;
     tex.minFilter = THREE.LinearFilter;

@@ -123,3 +123,23 @@ describe('histograms', () => {
     expect(intersectMasks(6, [null])).toBeNull();
   });
 });
+
+describe('picture atlas', () => {
+  it('places image i at column i % cols, row i / cols, and keeps only what fits', async () => {
+    const { packAtlas } = await import('../../demo/src/atlas.js');
+    const [w, h, n] = [3, 2, 5];
+    const pixels = Uint8Array.from({ length: n * w * h }, (_, k) => k + 1);
+    const a = packAtlas({ pixels, width: w, height: h }, n, 64);
+    expect([a.cols, a.rows, a.count, a.width, a.height]).toEqual([3, 2, 5, 9, 4]);
+    for (let i = 0; i < n; i++) {
+      for (let y = 0; y < h; y++) {
+        for (let x = 0; x < w; x++) expect(a.data[((Math.floor(i / 3) * h + y) * a.width) + (i % 3) * w + x]).toBe(pixels[(i * h + y) * w + x]);
+      }
+    }
+    expect(a.data[h * a.width + 2 * w]).toBe(0); // the empty sixth cell (column 2, row 1)
+    const small = packAtlas({ pixels, width: w, height: h }, n, 6); // 2 columns, 3 rows fit
+    expect([small.cols, small.rows, small.count]).toEqual([2, 3, 5]);
+    const tiny = packAtlas({ pixels, width: w, height: h }, n, 4); // 1 column, 2 rows
+    expect([tiny.cols, tiny.rows, tiny.count]).toEqual([1, 2, 2]);
+  });
+});
