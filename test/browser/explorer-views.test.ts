@@ -198,6 +198,20 @@ describe('explorer views', () => {
       expect(lines[0].split(',')).toEqual(['id', 'x', 'y', 'label']); // the mixture's features live on the GPU only
       expect(lines.length - 1).toBe(union.length);
       expect(lines.slice(1).map((l) => Number(l.split(',')[0]))).toEqual(union);
+
+      // 3-D: the same check through the perspective camera; alt subtracts
+      await page.click('#flat');
+      await page.waitForTimeout(300);
+      const before = new Set(await hooks(page, (h) => [...h.explorer.highlighted]));
+      const positions3 = await hooks(page, (h) => h.screenPositions());
+      await page.keyboard.down('Alt');
+      await drawLasso(page, [[250, 120], [650, 140], [620, 500], [280, 480]]);
+      await page.keyboard.up('Alt');
+      await page.waitForFunction((b) => !document.getElementById('selection-info')!.textContent!.startsWith(`${b} `), before.size);
+      const poly3 = await hooks(page, (h) => h.lastLasso);
+      const left = [...before].filter((i) => !inPolygon(positions3[i], poly3)).sort((a, b) => a - b);
+      expect(left.length).toBeLessThan(before.size);
+      expect(await hooks(page, (h) => [...h.explorer.highlighted].sort((a, b) => a - b))).toEqual(left);
     } finally {
       await page.close();
     }
