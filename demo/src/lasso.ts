@@ -1,6 +1,7 @@
 // Lasso selection: the polygon drawn on screen, tested against every point on the GPU.
 import { packUniforms, type BufferSlice, type Engine, type KernelSpec } from '../../src/browser.js';
 import type { PickView } from './gpu-kernels.js';
+import { idsFromBits } from './bits.js';
 import lassoCode from './shaders/lasso_select.wgsl';
 
 const WG = 64;
@@ -36,16 +37,7 @@ export async function selectInPolygon(engine: Engine, positions: BufferSlice, co
   const got = (await bits.read()) as Uint32Array;
   view.dispose();
   bits.dispose();
-  const ids: number[] = [];
-  for (let w = 0; w < words; w++) {
-    let b = got[w];
-    while (b) {
-      const t = 31 - Math.clz32(b & -b);
-      ids.push(w * 32 + t);
-      b &= b - 1;
-    }
-  }
-  return ids;
+  return idsFromBits(got);
 }
 
 /** Combines a new selection with the current one: replace, add (shift) or subtract (alt). */

@@ -199,6 +199,18 @@ describe('explorer views', () => {
       expect(lines.length - 1).toBe(union.length);
       expect(lines.slice(1).map((l) => Number(l.split(',')[0]))).toEqual(union);
 
+      // A box (plain drag in box mode) replaces the selection with the points inside the rectangle.
+      await page.click('#box-mode');
+      const cb = (await page.locator('#canvas').boundingBox())!;
+      await page.mouse.move(cb.x + 200, cb.y + 150);
+      await page.mouse.down();
+      await page.mouse.move(cb.x + 520, cb.y + 420, { steps: 4 });
+      await page.mouse.up();
+      const inBox = positions.map(([x, y], i) => (x >= 200 && x <= 520 && y >= 150 && y <= 420 ? i : -1)).filter((i) => i >= 0);
+      await page.waitForFunction((c) => document.getElementById('selection-info')!.textContent!.startsWith(`${c} `), inBox.length.toLocaleString('en'));
+      expect(await hooks(page, (h) => [...h.explorer.highlighted].sort((a, b) => a - b))).toEqual(inBox);
+      await page.click('#lasso-mode');
+
       // 3-D: the same check through the perspective camera; alt subtracts
       await page.click('#flat');
       await page.waitForTimeout(300);

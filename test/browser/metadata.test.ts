@@ -143,3 +143,11 @@ describe('picture atlas', () => {
     expect([tiny.cols, tiny.rows, tiny.count]).toEqual([1, 2, 2]);
   });
 });
+
+describe('packed selection bits', () => {
+  it('lists the set bits in ascending order, bit 31 included', async () => {
+    const { idsFromBits } = await import('../../demo/src/bits.js');
+    expect(idsFromBits(Uint32Array.from([0b1011, 0x80000000, 0, 0xffffffff]))).toEqual([0, 1, 3, 63, ...Array.from({ length: 32 }, (_, i) => 96 + i)]);
+    expect(idsFromBits(new Uint32Array(3))).toEqual([]);
+  });
+});
