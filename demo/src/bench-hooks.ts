@@ -72,5 +72,24 @@ export function benchmarkHooks(engine: Engine, view: PointCloudView) {
       view.setAnimating(true);
       return median(t);
     },
+    /**
+     * Gives every point a generated side×side picture (rings that vary with the index) and draws
+     * pictures instead of dots: the sprite load of an image data set of any size. Returns how
+     * many pictures the atlas holds.
+     */
+    usePictures(side = 8): number {
+      const n = view.n;
+      const pixels = new Uint8Array(n * side * side);
+      const c = (side - 1) / 2;
+      for (let i = 0; i < n; i++) {
+        for (let y = 0; y < side; y++) {
+          for (let x = 0; x < side; x++) pixels[(i * side + y) * side + x] = (Math.round(Math.hypot(x - c, y - c)) + i) % 3 ? 230 : 30;
+        }
+      }
+      const count = view.setAtlas({ pixels, width: side, height: side }, n);
+      view.pointsAs = 'pictures';
+      return count;
+    },
+    useDots(): void { view.pointsAs = 'dots'; },
   };
 }

@@ -29,6 +29,8 @@ export interface ColourInput {
   /** A number per point, shown on the ramp between its 1st and 99th percentile. */
   values?: Float32Array;
   hidden: Set<number>;
+  /** Per point, 0 hides it (a filter), whatever its category. */
+  mask?: Uint8Array;
   /** Ids drawn larger; when non-empty, the others are dimmed. */
   highlighted: Set<number>;
 }
@@ -49,6 +51,7 @@ export function pointColours(c: ColourInput): Float32Array {
     let rgb = c.values ? rampColour((c.values[i] - lo) / (hi - lo)) : c.categories ? classColour(cat) : [0.55, 0.75, 1.0] as [number, number, number];
     let a = 1;
     if (c.categories && !c.values && c.hidden.has(cat)) a = 0;
+    if (c.mask && !c.mask[i]) a = 0;
     if (c.highlighted.has(i)) a = 2;
     else if (dim) rgb = rgb.map((v) => v * 0.35) as [number, number, number];
     out.set([rgb[0], rgb[1], rgb[2], a], i * 4);

@@ -10,6 +10,15 @@ export interface Dataset {
   classNames: string[];
   /** Greyscale thumbnails (0..255), [n, width*height], when rows are images. */
   images?: { pixels: Uint8Array; width: number; height: number };
+  /** Every column of a dropped table, features and metadata alike, in file order. */
+  columns?: Column[];
+}
+
+/** One column of a table: numbers (a feature or a numeric field) or text (labels, names, categories). */
+export interface Column {
+  name: string;
+  numbers?: Float32Array;
+  strings?: string[];
 }
 
 export class DatasetFormatError extends Error {

@@ -1,14 +1,19 @@
 // The explorer's state: the data set on the GPU, the current embedding and how points are coloured.
 import type { Engine, Tensor } from '../../src/browser.js';
-import { reduce } from '../../src/browser.js';
+import { PCA, reduce } from '../../src/browser.js';
 import type { Dataset } from './dataset.js';
+import { mapRows } from './chunked.js';
+import { clusterName, clusterMedoids } from './clusters.js';
+import { intersectMasks, rangeMask, renderHistograms } from './histograms.js';
+import { columnCategories, filterMask, metadataColumns } from './metadata.js';
 import { pointColours } from './colours.js';
 import { syntheticMixture } from './gpu-kernels.js';
 import { isStopped, models, neighboursOf, runPipeline, type PipelineName, type PipelineParams, type PipelineResult } from './pipelines.js';
 import { renderLegend, renderRampLegend, setStatus, showError, type LegendEntry, $ } from './ui.js';
 import type { PointCloudView } from './view.js';
 
-export type ColourMode = 'label' | 'value' | 'cluster' | 'plain';
+/** 'label', 'value', 'cluster', 'plain', or `column:NAME` for a column of the data's table. */
+export type ColourMode = 'label' | 'value' | 'cluster' | 'plain' | `column:${string}`;
 
 export class Explorer {
   data: Dataset | null = null;
@@ -16,8 +21,15 @@ export class Explorer {
   result: PipelineResult | null = null;
   colourMode: ColourMode = 'label';
   hidden = new Set<number>();
+  /** The filter box's matches (1 shown, 0 hidden), or null when no filter is set. */
+  mask: Uint8Array | null = null;
+  /** The regular-expression filter's matches; the histogram brushes by column name. Both make `mask`. */
+  private textMask: Uint8Array | null = null;
+  brushes = new Map<string, [number, number]>();
   highlighted = new Set<number>();
   clusters: Uint32Array | null = null;
+  /** Per cluster, the member nearest its centroid (the medoid that names it). */
+  medoids: number[] = [];
   values: Float32Array | null = null;
   valuesName = '';
   running: AbortController | null = null;
@@ -38,11 +50,15 @@ export class Explorer {
     this.data = data;
     this.x = x ?? this.engine.tensor(data.x!, [data.n, data.d], { label: 'demo.data' });
     this.hidden.clear();
+    this.mask = null;
+    this.textMask = null;
+    this.brushes.clear();
     this.highlighted.clear();
     this.clusters = null;
     this.values = null;
     this.clicked = [];
     this.view.setPointCount(data.n);
+    this.view.setAtlas(data.images, data.n);
     $('point-count').textContent = `${data.n.toLocaleString('en')} points`;
     $('neighbours-panel').hidden = true;
     $('selection-panel').hidden = true;
@@ -57,6 +73,28 @@ export class Explorer {
     this.setData({ name: 'synthetic', n, d, labels, classNames: Array.from({ length: k }, (_, c) => `cluster ${c}`) }, x);
   }
 
+  /**
+   * Something to look at at once: PCA to `dims` fitted on the first 2,048 rows (randomized, a
+   * bounded cost), applied to all of them and shown. t-SNE's PCA initialisation starts from the
+   * same picture, so a pipeline run afterwards unfolds from this view.
+   */
+  async preview(dims: 2 | 3): Promise<void> {
+    if (!this.x || this.n < 2) return;
+    const [n, d] = [this.n, this.x.cols];
+    const m = Math.min(n, 2048);
+    const sample = m < n ? this.engine.empty([m, d], 'f32', 'demo.previewSample') : this.x;
+    if (sample !== this.x) this.engine.copy(this.x, sample, m * d);
+    const k = Math.min(dims, d, m);
+    const pca = await PCA.fit(this.engine, sample, { components: k, method: 'randomized' });
+    if (sample !== this.x) sample.dispose();
+    const y = mapRows(this.engine, this.x, k, (rows) => pca.transform(rows), 'demo.preview');
+    pca.dispose();
+    if (this.view.flat !== (dims === 2)) this.view.setFlat(dims === 2);
+    this.view.showEmbedding(y);
+    this.disposeResult();
+    this.result = { embedding: y, latent: this.x };
+  }
+
   async run(name: PipelineName, params: PipelineParams): Promise<void> {
     if (!this.x || !this.data) return;
     this.stop();
@@ -65,7 +103,8 @@ export class Explorer {
     this.running = controller;
     $<HTMLButtonElement>('stop').disabled = false;
     $<HTMLButtonElement>('resume').disabled = true;
-    this.view.setFlat(params.dims === 2 || ($<HTMLInputElement>('flat').checked));
+    const flat = params.dims === 2 || $<HTMLInputElement>('flat').checked;
+    if (flat !== this.view.flat) this.view.setFlat(flat); // otherwise the camera stays where the user left it
     const started = performance.now();
     setStatus(`running ${name}…`, 0);
     try {
@@ -152,65 +191,99 @@ export class Explorer {
       onProgress: (p) => setStatus(`k-means ${p.phase} ${p.iteration}`),
     });
     this.clusters = Uint32Array.from((await r.labels.read()) as ArrayLike<number>);
+    this.medoids = await clusterMedoids(this.engine, space, r.centroids, this.clusters);
     r.dispose();
     setStatus('k-means done');
   }
 
+  /** What the current mode colours by: categories with their names, or values with their title. */
+  private colouring(): { categories?: Uint32Array; names?: string[]; values?: Float32Array; title?: string } {
+    const data = this.data!;
+    const mode = this.colourMode;
+    if (mode === 'label') return { categories: data.labels, names: data.classNames };
+    if (mode === 'cluster') return { categories: this.clusters ?? undefined };
+    if (mode === 'value') return { values: this.values ?? undefined, title: this.valuesName };
+    if (mode.startsWith('column:')) {
+      const col = metadataColumns(data).find((c) => c.name === mode.slice(7));
+      if (col?.numbers) return { values: col.numbers, title: col.name };
+      if (col) { const { codes, names } = columnCategories(col, this.n); return { categories: codes, names }; }
+    }
+    return {};
+  }
+
   recolour(): void {
     if (!this.data) return;
-    const categories = this.colourMode === 'label' ? this.data.labels : this.colourMode === 'cluster' ? this.clusters ?? undefined : undefined;
-    const values = this.colourMode === 'value' ? this.values ?? undefined : undefined;
-    this.view.setColours(pointColours({ n: this.data.n, categories, values, hidden: this.hidden, highlighted: this.highlighted }));
+    const { categories, names, values, title } = this.colouring();
+    this.view.setColours(pointColours({ n: this.data.n, categories, values, hidden: this.hidden, mask: this.mask ?? undefined, highlighted: this.highlighted }));
     if (values) {
       const sorted = Float32Array.from(values).sort();
-      renderRampLegend(this.valuesName, sorted[Math.floor(0.01 * (sorted.length - 1))].toPrecision(3), sorted[Math.floor(0.99 * (sorted.length - 1))].toPrecision(3));
+      renderRampLegend(title ?? '', sorted[Math.floor(0.01 * (sorted.length - 1))].toPrecision(3), sorted[Math.floor(0.99 * (sorted.length - 1))].toPrecision(3));
     } else if (categories) {
-      renderLegend(this.legendEntries(categories), this.hidden, (id) => {
+      renderLegend(this.legendEntries(categories, names), this.hidden, (id) => {
         if (this.hidden.has(id)) this.hidden.delete(id); else this.hidden.add(id);
         this.recolour();
       }, (id) => {
         // Double-click: select the members of a class or cluster.
-        this.highlighted = new Set(categories.reduce<number[]>((a, c, i) => (c === id ? (a.push(i), a) : a), []));
-        this.recolour();
-        $('selection-panel').hidden = false;
-        $('selection-info').textContent = `${this.highlighted.size.toLocaleString('en')} points selected`;
-        this.onSelection?.([...this.highlighted]);
+        this.select(categories.reduce<number[]>((a, c, i) => (c === id ? (a.push(i), a) : a), []));
       });
     } else $('legend').replaceChildren();
+    const columns = metadataColumns(this.data);
+    $('histogram-panel').hidden = !columns.some((c) => c.numbers);
+    renderHistograms($('histograms'), columns, this.mask, this.brushes, (name, range) => this.setBrush(name, range));
+    this.onChange?.();
   }
 
-  /** Labels name themselves; a cluster is named by the most common label among its members. */
-  private legendEntries(categories: Uint32Array): LegendEntry[] {
+  /** Replaces the highlighted selection and shows its panel. */
+  select(ids: Iterable<number>): void {
+    this.highlighted = new Set(ids);
+    this.recolour();
+    $('selection-panel').hidden = this.highlighted.size === 0;
+    $('selection-info').textContent = `${this.highlighted.size.toLocaleString('en')} points selected`;
+    this.onSelection?.([...this.highlighted]);
+  }
+
+  /** Told after every recolouring (the address keeps the state). */
+  onChange: (() => void) | null = null;
+
+  /** Labels and columns name themselves; a cluster by its medoid: its picture, and the commonest value of a column. */
+  private legendEntries(categories: Uint32Array, names?: string[]): LegendEntry[] {
     const data = this.data!;
     const counts = new Map<number, number>();
     for (const c of categories) counts.set(c, (counts.get(c) ?? 0) + 1);
     const ids = [...counts.keys()].sort((a, b) => a - b);
-    if (this.colourMode === 'label') return ids.map((id) => ({ id, name: data.classNames[id] ?? `class ${id}`, count: counts.get(id)! }));
-    return ids.map((id) => {
-      let name = `cluster ${id}`;
-      if (data.labels) {
-        const votes = new Map<number, number>();
-        categories.forEach((c, i) => { if (c === id) votes.set(data.labels![i], (votes.get(data.labels![i]) ?? 0) + 1); });
-        const [best, v] = [...votes.entries()].sort((a, b) => b[1] - a[1])[0];
-        name = `${data.classNames[best] ?? best} (${Math.round((100 * v) / counts.get(id)!)}%)`;
-      }
-      return { id, name, count: counts.get(id)! };
-    });
+    if (this.colourMode !== 'cluster') return ids.map((id) => ({ id, name: names?.[id] ?? `class ${id}`, count: counts.get(id)! }));
+    const column = metadataColumns(data).find((c) => c.name === $<HTMLSelectElement>('name-by').value);
+    return ids.map((id) => ({
+      id, count: counts.get(id)!, ...clusterName(data, categories, id, this.medoids[id], column),
+    }));
   }
 
-  /** Hides every class whose name does not contain `text` (case-insensitive); empty shows all. */
-  filterLabels(text: string): void {
-    if (!this.data?.labels) return;
-    const t = text.trim().toLowerCase();
-    this.hidden.clear();
-    if (t) this.data.classNames.forEach((name, id) => { if (!name.toLowerCase().includes(t)) this.hidden.add(id); });
-    if (this.colourMode !== 'label') this.colourMode = 'label';
-    ($('colour-mode') as HTMLSelectElement).value = 'label';
+  /** Shows only the rows whose cell matches `pattern` in `column` (any column when null); null pattern shows all. */
+  filter(pattern: RegExp | null, column: string | null): void {
+    if (!this.data) return;
+    this.textMask = pattern ? filterMask(this.data, pattern, column) : null;
+    this.applyMasks();
+  }
+
+  /** Brushes a range of a numeric column (from its histogram); null clears that column's brush. */
+  setBrush(column: string, range: [number, number] | null): void {
+    if (range) this.brushes.set(column, range); else this.brushes.delete(column);
+    this.applyMasks();
+  }
+
+  private applyMasks(): void {
+    const cols = metadataColumns(this.data!);
+    const brushed = [...this.brushes].map(([name, r]) => {
+      const c = cols.find((col) => col.name === name);
+      return c?.numbers ? rangeMask(c.numbers, r) : null;
+    });
+    this.mask = intersectMasks(this.n, [this.textMask, ...brushed]);
     this.recolour();
   }
 
-  async neighbours(id: number, k: number): Promise<number[]> {
-    const space = this.result?.latent ?? this.x!;
+  /** The k nearest neighbours of row `id` in the original data (`space` 'data') or in the map. */
+  async neighbours(id: number, k: number, where: 'data' | 'map' = 'data'): Promise<number[]> {
+    const space = where === 'map' && this.result ? this.result.embedding : this.x!;
     return neighboursOf(this.engine, space, id, k);
   }
 

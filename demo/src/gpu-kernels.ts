@@ -4,6 +4,7 @@ import { packUniforms, type BufferSlice, type Engine, type KernelSpec, type Tens
 import packCode from './shaders/pack_positions.wgsl';
 import mixtureCode from './shaders/synthetic_mixture.wgsl';
 import pickCode from './shaders/pick_points.wgsl';
+import { idsFromBits } from './bits.js';
 
 const WG = 64;
 const packKernel: KernelSpec = { name: 'demo.packPositions', code: packCode, bindings: ['uniform', 'read', 'read', 'read', 'storage'] };
@@ -65,11 +66,11 @@ export async function pickNearest(engine: Engine, positions: BufferSlice, colour
   return got[1] === 0xffffffff ? -1 : got[1];
 }
 
-/** Ids of the visible points whose screen position lies in the rectangle (CSS pixels). */
+/** Ids of the visible points whose screen position lies in the rectangle (CSS pixels), ascending. */
 export async function selectInBox(engine: Engine, positions: BufferSlice, colours: BufferSlice, n: number,
   v: PickView, box: [number, number, number, number]): Promise<number[]> {
   const view = viewArgs(engine, v, [0, 0], 0, box);
-  const flags = engine.empty([n], 'u32', 'demo.boxFlags');
+  const flags = engine.tensor(new Uint32Array(Math.ceil(n / 32)), [Math.ceil(n / 32)], { label: 'demo.boxBits' });
   engine.dispatch(boxKernel, {
     overrides: { WG },
     args: [packUniforms([['u32', n], ['u32', 0], ['u32', 0], ['u32', 0]]), positions, colours, view, flags],
@@ -78,7 +79,5 @@ export async function selectInBox(engine: Engine, positions: BufferSlice, colour
   const got = (await flags.read()) as Uint32Array;
   view.dispose();
   flags.dispose();
-  const ids: number[] = [];
-  for (let i = 0; i < n; i++) if (got[i]) ids.push(i);
-  return ids;
+  return idsFromBits(got);
 }

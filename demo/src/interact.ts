@@ -1,8 +1,13 @@
-// Pointer interaction: hover tooltip, click → neighbours, box selection. Every pick runs on the GPU
+// Pointer interaction: hover tooltip, click → neighbours, box and lasso selection. Every pick runs on the GPU
 // and reads back one index (or, for a box, one flag per point once on mouse-up).
 import { pickNearest, selectInBox } from './gpu-kernels.js';
 import type { Explorer } from './explorer.js';
+import { combineSelection, selectInPolygon, thinPolygon } from './lasso.js';
+import { cellText, selectionCsv } from './metadata.js';
 import { $, imageFromValues, labelOf, numberInput, showError, thumbnail } from './ui.js';
+
+/** The polygon (CSS pixels) the last lasso selected with, for the tests' CPU count. */
+export let lastLasso: [number, number][] = [];
 
 export function attachInteraction(ex: Explorer): void {
   const canvas = ex.view.canvas;
@@ -10,8 +15,8 @@ export function attachInteraction(ex: Explorer): void {
   let picking = false;
   let pendingMove: [number, number] | null = null;
   let downAt: [number, number] | null = null;
-  let boxMode = false;
-  let selection: number[] = [];
+  let mode: 'orbit' | 'box' | 'lasso' = 'orbit';
+  let stroke: [number, number][] = [];
 
   const local = (ev: MouseEvent): [number, number] => {
     const r = canvas.getBoundingClientRect();
@@ -41,61 +46,98 @@ export function attachInteraction(ex: Explorer): void {
     const text = document.createElement('div');
     text.textContent = `#${id} · ${labelOf(ex.data, id)}${ex.colourMode === 'value' && ex.values ? ` · ${ex.values[id].toPrecision(3)}` : ''}`;
     tooltip.append(text);
+    // Every column of the row (the first 16; a 784-pixel table would fill the screen).
+    const cols = ex.data.columns ?? [];
+    if (cols.length) {
+      const table = document.createElement('table');
+      for (const c of cols.slice(0, 16)) {
+        const tr = table.insertRow();
+        tr.insertCell().textContent = c.name;
+        tr.insertCell().textContent = cellText(c, id);
+      }
+      tooltip.append(table);
+    }
     tooltip.dataset.id = String(id);
     tooltip.style.left = `${at[0] + 14}px`;
     tooltip.style.top = `${at[1] + 14}px`;
     tooltip.hidden = false;
   }
 
+  /** Recommendation view: the k nearest items in the original data and in the map, and how many the map keeps. */
   async function select(id: number): Promise<void> {
     if (!ex.data) return;
     ex.clicked.push(id);
     const k = Math.max(1, Math.min(50, numberInput('knn-k', 8)));
-    const ids = await ex.neighbours(id, k);
-    ex.highlighted = new Set([id, ...ids]);
+    const inData = await ex.neighbours(id, k, 'data');
+    const inMap = ex.result ? await ex.neighbours(id, k, 'map') : [];
+    const kept = new Set(inData.filter((j) => inMap.includes(j)));
+    ex.highlighted = new Set([id, ...inData]);
     ex.recolour();
-    const list = $('neighbours');
-    list.replaceChildren();
-    for (const j of ids) {
-      const li = document.createElement('li');
-      li.dataset.id = String(j);
-      const src = thumbnail(ex.data, j);
-      if (src) { const img = new Image(); img.src = src; li.append(img); }
-      li.append(`#${j} ${labelOf(ex.data, j)}`);
-      li.onclick = () => void select(j);
-      list.append(li);
-    }
+    const fill = (list: HTMLElement, ids: number[]) => {
+      list.replaceChildren();
+      for (const j of ids) {
+        const li = document.createElement('li');
+        li.dataset.id = String(j);
+        if (kept.has(j)) li.className = 'kept';
+        const src = thumbnail(ex.data!, j);
+        if (src) { const img = new Image(); img.src = src; li.append(img); }
+        li.append(`#${j} ${labelOf(ex.data!, j)}`);
+        li.onclick = () => void select(j);
+        list.append(li);
+      }
+    };
+    fill($('neighbours'), inData);
+    fill($('map-neighbours'), inMap);
+    $('kept').textContent = inMap.length ? `The map keeps ${kept.size} of the ${inData.length} nearest neighbours in the data.` : '';
+    $('kept').dataset.kept = String(kept.size);
     $('neighbours-panel').hidden = false;
     $('neighbours-panel').querySelector('h2')!.textContent = `Nearest neighbours of #${id} (${labelOf(ex.data, id)})`;
   }
 
+  const selectOp = (ev: MouseEvent) => (ev.shiftKey ? 'add' : ev.altKey ? 'subtract' : $<HTMLSelectElement>('select-op').value) as 'replace' | 'add' | 'subtract';
+  const drawStroke = () => {
+    $('lasso').hidden = stroke.length < 2;
+    $('lasso-path').setAttribute('points', stroke.map(([x, y]) => `${x},${y}`).join(' '));
+  };
+
   canvas.addEventListener('pointermove', (ev) => {
     const at = local(ev);
-    if (boxMode && downAt) {
+    if (mode === 'box' && downAt) {
       const box = $('box');
       box.hidden = false;
       Object.assign(box.style, { left: `${Math.min(at[0], downAt[0])}px`, top: `${Math.min(at[1], downAt[1])}px`,
         width: `${Math.abs(at[0] - downAt[0])}px`, height: `${Math.abs(at[1] - downAt[1])}px` });
       return;
     }
+    if (mode === 'lasso' && downAt) {
+      const last = stroke[stroke.length - 1];
+      if (!last || Math.hypot(at[0] - last[0], at[1] - last[1]) >= 2) { stroke.push(at); drawStroke(); }
+      return;
+    }
     if (ev.buttons === 0) void hover(at);
   });
   canvas.addEventListener('pointerleave', () => { tooltip.hidden = true; });
-  canvas.addEventListener('pointerdown', (ev) => { downAt = local(ev); });
+  canvas.addEventListener('pointerdown', (ev) => { downAt = local(ev); stroke = mode === 'lasso' ? [downAt] : []; });
   canvas.addEventListener('pointerup', async (ev) => {
     const at = local(ev);
     const start = downAt;
     downAt = null;
     if (!start || ex.n === 0) return;
     try {
-      if (boxMode) {
+      if (mode === 'box' || mode === 'lasso') {
         $('box').hidden = true;
-        const box: [number, number, number, number] = [Math.min(at[0], start[0]), Math.min(at[1], start[1]), Math.max(at[0], start[0]), Math.max(at[1], start[1])];
-        selection = await selectInBox(ex.engine, ex.view.positionBuffer, ex.view.colourBuffer, ex.n, ex.view.pickView(), box);
-        ex.highlighted = new Set(selection);
-        ex.recolour();
-        $('selection-panel').hidden = false;
-        $('selection-info').textContent = `${selection.length.toLocaleString('en')} points selected`;
+        let ids: number[];
+        if (mode === 'box') {
+          const box: [number, number, number, number] = [Math.min(at[0], start[0]), Math.min(at[1], start[1]), Math.max(at[0], start[0]), Math.max(at[1], start[1])];
+          ids = await selectInBox(ex.engine, ex.view.positionBuffer, ex.view.colourBuffer, ex.n, ex.view.pickView(), box);
+        } else {
+          const polygon = thinPolygon(stroke);
+          lastLasso = polygon;
+          stroke = [];
+          drawStroke();
+          ids = await selectInPolygon(ex.engine, ex.view.positionBuffer, ex.view.colourBuffer, ex.n, ex.view.pickView(), polygon);
+        }
+        ex.select(combineSelection(ex.highlighted, ids, selectOp(ev)));
         return;
       }
       if (Math.hypot(at[0] - start[0], at[1] - start[1]) > 4) return; // a drag rotated the view
@@ -107,14 +149,21 @@ export function attachInteraction(ex: Explorer): void {
     }
   });
 
-  ex.onSelection = (ids) => { selection = ids; };
-  $('box-mode').onclick = () => {
-    boxMode = !boxMode;
-    ex.view.controls.enabled = !boxMode;
-    $('box-mode').classList.toggle('active', boxMode);
+  const setMode = (m: typeof mode) => {
+    mode = mode === m ? 'orbit' : m;
+    ex.view.controls.enabled = mode === 'orbit';
+    $('box-mode').classList.toggle('active', mode === 'box');
+    $('lasso-mode').classList.toggle('active', mode === 'lasso');
   };
-  $('export').onclick = () => {
-    const blob = new Blob([`id\n${selection.join('\n')}\n`], { type: 'text/csv' });
+  $('box-mode').onclick = () => setMode('box');
+  $('lasso-mode').onclick = () => setMode('lasso');
+  $('clear-selection').onclick = () => ex.select([]);
+  $('export').onclick = async () => {
+    if (!ex.data) return;
+    const ids = [...ex.highlighted].sort((a, b) => a - b);
+    const e = ex.result?.embedding;
+    const map = e && e !== ex.x && e.cols <= 3 ? { coords: Float32Array.from((await e.read()) as ArrayLike<number>), dims: e.cols } : undefined;
+    const blob = new Blob([selectionCsv(ex.data, ids, map)], { type: 'text/csv' });
     const a = document.createElement('a');
     a.href = URL.createObjectURL(blob);
     a.download = 'selection.csv';

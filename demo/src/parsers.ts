@@ -112,7 +112,12 @@ export function parseCsv(text: string, fileName = 'the file'): Dataset {
     if (wordy(width - 1)) labelCol = width - 1;
     else if (wordy(0)) labelCol = 0;
   }
-  const d = width - (labelCol >= 0 ? 1 : 0);
+  // Other columns of mostly words (names, notes, categories) are kept as metadata, not features.
+  const textCols = new Set<number>();
+  for (let col = 0; col < width; col++) {
+    if (col !== labelCol && rows.filter((r) => !isNum(r.cells[col])).length * 2 > rows.length) textCols.add(col);
+  }
+  const d = width - (labelCol >= 0 ? 1 : 0) - textCols.size;
   if (d < 1) throw new FileParseError(`${fileName} has no feature columns besides the label.`);
   const n = rows.length;
   const x = new Float32Array(n * d);
@@ -126,6 +131,7 @@ export function parseCsv(text: string, fileName = 'the file'): Dataset {
         labels![i] = classIndex.get(c)!;
         return;
       }
+      if (textCols.has(col)) return;
       const v = Number(c);
       if (c === '' || !Number.isFinite(v)) {
         const name = header ? ` ("${header[col]}")` : '';
@@ -135,7 +141,12 @@ export function parseCsv(text: string, fileName = 'the file'): Dataset {
     });
   });
   const images = squareImage(d);
-  const result: Dataset = { name: fileName, x, n, d, labels, classNames: [...classIndex.keys()] };
+  const columns = Array.from({ length: width }, (_, col) => {
+    const name = header?.[col] || `column ${col + 1}`;
+    if (col === labelCol || textCols.has(col)) return { name, strings: rows.map((r) => r.cells[col]) };
+    return { name, numbers: Float32Array.from(rows, (r) => Number(r.cells[col])) };
+  });
+  const result: Dataset = { name: fileName, x, n, d, labels, classNames: [...classIndex.keys()], columns };
   if (images && x.every((v) => v >= 0 && v <= 255)) {
     const scale = x.some((v) => v > 1) ? 1 : 255;
     result.images = { pixels: Uint8Array.from(x, (v) => Math.round(v * scale)), width: images, height: images };

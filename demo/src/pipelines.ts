@@ -1,6 +1,7 @@
 // Runs the library's reductions as the explorer's pipelines.
 import type { Engine, Tensor } from '../../src/browser.js';
 import { Autoencoder, KMeans, knnQuery, matmul, nearestRows, PCA, TSNE, VariationalAutoencoder } from '../../src/browser.js';
+import { mapRows } from './chunked.js';
 
 export const models = { PCA, TSNE, Autoencoder, VAE: VariationalAutoencoder, KMeans, knnQuery } as const;
 type AeModel = Autoencoder | VariationalAutoencoder;
@@ -62,7 +63,7 @@ export async function runPipeline(engine: Engine, x: Tensor, name: PipelineName,
     hooks.progress(0.02, 'PCA');
     const k = Math.min(name === 'pca' ? p.dims : p.pcaComponents, x.cols, x.rows);
     const pca = await PCA.fit(engine, x, { components: k });
-    latent = pca.transform(x);
+    latent = mapRows(engine, x, k, (rows) => pca.transform(rows), 'demo.pca');
     owned.push(latent);
     pca.dispose();
   } else if (name === 'ae' || name === 'ae-tsne' || name === 'vae') {
@@ -92,7 +93,7 @@ export async function runPipeline(engine: Engine, x: Tensor, name: PipelineName,
       r[i] = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * ((s >>> 8) / 16777216));
     }
     const rt = engine.tensor(r, [x.cols, p.dims], { label: 'demo.randomProjection' });
-    latent = matmul(engine, x, rt);
+    latent = mapRows(engine, x, p.dims, (rows) => matmul(engine, rows, rt), 'demo.random');
     rt.dispose();
     owned.push(latent);
   }

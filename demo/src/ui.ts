@@ -46,7 +46,7 @@ export function labelOf(data: Dataset, i: number): string {
   return data.classNames[data.labels[i]] ?? `class ${data.labels[i]}`;
 }
 
-export interface LegendEntry { id: number; name: string; count: number }
+export interface LegendEntry { id: number; name: string; count: number; /** A data URL shown beside the name. */ image?: string }
 
 /** A legend of categories; a click toggles a category's visibility, a double-click selects its members. */
 export function renderLegend(entries: LegendEntry[], hidden: Set<number>, onToggle: (id: number) => void,
@@ -60,7 +60,9 @@ export function renderLegend(entries: LegendEntry[], hidden: Set<number>, onTogg
     const sw = document.createElement('span');
     sw.className = 'swatch';
     sw.style.background = cssColour(classColour(e.id));
-    row.append(sw, `${e.name} (${e.count})`);
+    row.append(sw);
+    if (e.image) { const img = new Image(); img.src = e.image; img.className = 'medoid'; row.append(img); }
+    row.append(`${e.name} (${e.count})`);
     row.onclick = () => onToggle(e.id);
     row.ondblclick = () => onSelect(e.id);
     row.title = 'click: hide/show · double-click: select';

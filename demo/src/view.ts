@@ -1,8 +1,10 @@
 import * as THREE from 'three/webgpu';
 import {
-  cameraProjectionMatrix, cameraViewMatrix, float, instancedArray, length, screenDPR, select, smoothstep, uniform, varying,
-  vec2, vec4, vertexIndex, viewportSize,
+  cameraProjectionMatrix, cameraViewMatrix, float, floor, instancedArray, length, mix, screenDPR, select, smoothstep, texture,
+  fract, fwidth, abs, sqrt, uint, uniform, varying, vec2, vec3, vec4, vertexIndex, viewportSize,
 } from 'three/tsl';
+import { packAtlas } from './atlas.js';
+import { DENSITY_2D, encodeDensity } from './density.js';
 import { OrbitControls } from 'three/addons/controls/OrbitControls.js';
 import type { BufferSlice, Engine, Tensor } from '../../src/browser.js';
 import { reduce } from '../../src/browser.js';
@@ -46,6 +48,22 @@ export class PointCloudView {
   readonly camera = new THREE.PerspectiveCamera(50, 1, 0.01, 100);
   readonly controls: OrbitControls;
   readonly pointSize = uniform(5);
+  /** Pictures instead of dots: 'dots', 'pictures', or 'auto' (pictures once zoomed in). */
+  pointsAs: 'dots' | 'pictures' | 'auto' = 'auto';
+  /** A picture is this many times a dot's size. */
+  readonly spriteScale = uniform(4);
+  private readonly spriteOn = uniform(0);
+  /** Atlas layout: images per row, rows, and how many images it holds (the first `atlasCount` points). */
+  private readonly atlasCols = uniform(1);
+  private readonly atlasRows = uniform(1);
+  private readonly atlasCount = uniform(0);
+  private readonly atlasNode = texture(new THREE.DataTexture(new Uint8Array(4), 1, 1));
+  private atlas: THREE.DataTexture | null = null;
+  /** Density view: contours over a 2-D map, point sizes by density in 3-D. */
+  density = false;
+  private readonly densitySize = uniform(0);
+  private readonly densityGrid = instancedArray(DENSITY_2D.side * DENSITY_2D.side, 'float');
+  private overlay: THREE.Mesh | null = null;
   n = 0;
   private mesh: THREE.Mesh | null = null;
   private positions: Vec4Array | null = null;
@@ -69,6 +87,8 @@ export class PointCloudView {
 
   async init(): Promise<void> {
     await this.renderer.init();
+    (this.renderer.backend as unknown as { createStorageAttribute(a: unknown): void }).createStorageAttribute(this.densityGrid.value);
+    this.overlay = this.contourOverlay();
     this.resize();
     new ResizeObserver(() => this.resize()).observe(this.canvas);
     this.setAnimating(true);
@@ -102,15 +122,29 @@ export class PointCloudView {
     const cy = select(corner.equal(2).or(corner.equal(4)).or(corner.equal(5)), float(1), float(-1));
     const colour = colours.element(point);
     const clip = cameraProjectionMatrix.mul(cameraViewMatrix).mul(vec4(positions.element(point).xyz, 1));
-    const size = this.pointSize.mul(float(1).add(colour.w.sub(1).max(0).mul(1.5))).mul(screenDPR);
+    // A point is drawn as its picture when pictures are on and the atlas holds its image.
+    const pointF = point.toFloat();
+    const sprite = this.spriteOn.mul(select(pointF.lessThan(this.atlasCount), float(1), float(0)));
+    // In a 3-D density view w holds the density around the point: sparse points grow, dense ones shrink.
+    const densityScale = mix(float(1), mix(float(1.8), float(0.5), positions.element(point).w), this.densitySize);
+    const size = this.pointSize.mul(float(1).add(colour.w.sub(1).max(0).mul(1.5))).mul(screenDPR).mul(mix(float(1), this.spriteScale, sprite)).mul(densityScale);
     const offset = vec2(cx, cy).mul(size).div(viewportSize).mul(clip.w);
     const material = new THREE.MeshBasicNodeMaterial();
     material.vertexNode = vec4(clip.xy.add(offset), clip.z, clip.w);
     const vColour = varying(colour);
     const vCorner = varying(vec2(cx, cy));
-    material.colorNode = vColour.xyz;
+    const vPoint = varying(pointF);
+    const vSprite = varying(sprite);
+    // The point's cell in the atlas; image row 0 is the top of the quad (corner y = +1).
+    const cell = vec2(vPoint.sub(floor(vPoint.div(this.atlasCols)).mul(this.atlasCols)), floor(vPoint.div(this.atlasCols)));
+    const inCell = vec2(vCorner.x.mul(0.5).add(0.5), float(0.5).sub(vCorner.y.mul(0.5))).clamp(0.001, 0.999);
+    const intensity = this.atlasNode.sample(cell.add(inCell).div(vec2(this.atlasCols, this.atlasRows))).r;
+    // Pictures: the garment in white over a dim square of its colour; dots: round, in the colour.
+    const pictureRgb = mix(vColour.xyz.mul(0.3), vec3(1, 1, 1), intensity);
+    material.colorNode = mix(vColour.xyz, pictureRgb, vSprite);
     // Round points: fade the quad's corners; hidden points (alpha 0) are cut by the alpha test.
-    material.opacityNode = vColour.w.min(1).mul(float(1).sub(smoothstep(0.84, 1.0, length(vCorner))));
+    const round = float(1).sub(smoothstep(0.84, 1.0, length(vCorner)));
+    material.opacityNode = vColour.w.min(1).mul(mix(round, float(1), vSprite));
     material.alphaTest = 0.5;
     const geometry = new THREE.BufferGeometry();
     geometry.setDrawRange(0, 6 * n);
@@ -120,6 +154,81 @@ export class PointCloudView {
     const backend = this.renderer.backend as unknown as { createStorageAttribute(a: unknown): void };
     backend.createStorageAttribute(positions.value);
     backend.createStorageAttribute(colours.value);
+  }
+
+  /**
+   * Packs the first images into one greyscale atlas texture (one texel per pixel, as many as the
+   * adapter's largest 2D texture holds), for drawing points as their pictures; null removes it.
+   * Returns how many images it holds.
+   */
+  setAtlas(images: { pixels: Uint8Array; width: number; height: number } | null | undefined, n: number): number {
+    this.atlas?.dispose();
+    this.atlas = null;
+    this.atlasCount.value = 0;
+    if (!images) return 0;
+    const { data, width: W, height: H, cols, rows, count } = packAtlas(images, n, this.engine.device.limits.maxTextureDimension2D);
+    const tex = new THREE.DataTexture(data, W, H, THREE.RedFormat, THREE.UnsignedByteType);
+    tex.magFilter = THREE.NearestFilter;
+    tex.minFilter = THREE.LinearFilter;
+    tex.generateMipmaps = false;
+    tex.needsUpdate = true;
+    this.atlas = tex;
+    this.atlasNode.value = tex;
+    this.atlasCols.value = cols;
+    this.atlasRows.value = rows;
+    this.atlasCount.value = count;
+    return count;
+  }
+
+  /**
+   * The 2-D density as contour lines over a faint fill: a plane of side² vertices over the density
+   * box, each reading its grid cell in the vertex stage; the interpolated density is cut into
+   * levels of √density, and a line drawn where a level changes (one pixel wide by its screen derivative).
+   */
+  private contourOverlay(): THREE.Mesh {
+    const side = DENSITY_2D.side;
+    const geometry = new THREE.PlaneGeometry(2.2, 2.2, side - 1, side - 1); // vertex rows run top to bottom
+    const row = uint(side - 1).sub(vertexIndex.div(side));
+    const d = varying(this.densityGrid.element(row.mul(side).add(vertexIndex.mod(side))));
+    const level = sqrt(d.max(0)).mul(8);
+    const distance = abs(fract(level.sub(0.5)).sub(0.5)).div(fwidth(level).max(1e-6));
+    const line = float(1).sub(distance.min(1)).mul(select(level.greaterThan(0.5), float(1), float(0)));
+    const material = new THREE.MeshBasicNodeMaterial({ transparent: true, depthTest: false, depthWrite: false });
+    material.colorNode = vec3(1.0, 0.85, 0.3);
+    material.opacityNode = line.mul(0.9).add(sqrt(d.max(0)).mul(0.12));
+    const mesh = new THREE.Mesh(geometry, material);
+    mesh.frustumCulled = false;
+    mesh.visible = false;
+    mesh.renderOrder = 1;
+    this.scene.add(mesh);
+    return mesh;
+  }
+
+  /** Turns the density view on or off and computes it for the current positions. */
+  setDensity(on: boolean): void {
+    this.density = on;
+    this.updateDensity();
+  }
+
+  /** Recomputes the density (GPU only) after positions, visibility or the 2-D/3-D view changed. */
+  updateDensity(): void {
+    const flat = this.flat;
+    if (this.overlay) this.overlay.visible = this.density && flat;
+    this.densitySize.value = this.density && !flat ? 1 : 0;
+    if (!this.density || this.n === 0) return;
+    encodeDensity(this.engine, this.positionBuffer, this.colourBuffer, this.n, flat, this.densityBuffer);
+  }
+
+  /** The 2-D density grid's buffer (tests read it). */
+  get densityBuffer(): BufferSlice {
+    const backend = this.renderer.backend as unknown as { get(o: unknown): { buffer: GPUBuffer } };
+    return { buffer: backend.get(this.densityGrid.value).buffer, offset: 0, size: DENSITY_2D.side * DENSITY_2D.side * 4 };
+  }
+
+  /** Whether points are drawn as pictures now ('auto': when the camera is close to its target). */
+  get showingPictures(): boolean {
+    if (!this.atlas || this.pointsAs === 'dots') return false;
+    return this.pointsAs === 'pictures' || this.camera.position.distanceTo(this.controls.target) < 1.6;
   }
 
   private gpuBuffer(node: Vec4Array): BufferSlice {
@@ -141,6 +250,7 @@ export class PointCloudView {
     encodePackPositions(this.engine, embedding, lo, hi, this.positionBuffer, this.flat || embedding.cols < 3);
     lo.dispose();
     hi.dispose();
+    if (this.density) this.updateDensity();
     this.engine.flush();
   }
 
@@ -150,12 +260,14 @@ export class PointCloudView {
     // which it has already recorded for a buffer created up front.
     this.engine.flush();
     this.engine.queue.writeBuffer(this.colourBuffer.buffer, 0, rgba as Float32Array<ArrayBuffer>);
+    if (this.density) this.updateDensity(); // hidden points leave the density
   }
 
   setFlat(flat: boolean): void {
     this.flat = flat;
     this.controls.enableRotate = !flat;
     this.fitToView();
+    if (this.density) this.updateDensity();
   }
 
   /** Points are scaled into [-1, 1]³ on the GPU, so fitting the view is a camera reset. */
@@ -184,6 +296,7 @@ export class PointCloudView {
 
   private frame(): void {
     this.controls.update();
+    this.spriteOn.value = this.showingPictures ? 1 : 0;
     this.renderer.render(this.scene, this.camera);
     this.frames++;
     const now = performance.now();

@@ -124,7 +124,7 @@ describe('explorer in headless Chromium (WebGPU on SwiftShader)', () => {
   }, 300_000);
 
   it('shows a specific error in the page for a ragged CSV and a wrong NPY dtype, and loads a good file', async () => {
-    const page = await openExplorer(browser, url, 'data=synthetic&limit=50&d=4&k=2', 120_000);
+    const page = await openExplorer(browser, url, 'data=synthetic&limit=50&d=4&k=2&autorun=0', 120_000);
     try {
       const drop = (name: string, bytes: number[]) => page.evaluate(([n, b]) => {
         const dt = new DataTransfer();

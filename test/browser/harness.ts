@@ -53,8 +53,10 @@ export async function launch(): Promise<Browser> {
 }
 
 /** Opens the explorer and waits until it has loaded its data (and finished `autorun`, if asked). */
-export async function openExplorer(browser: Browser, url: string, query: string, timeout = 120_000): Promise<Page> {
+export async function openExplorer(browser: Browser, url: string, query: string, timeout = 120_000,
+  before?: (page: Page) => Promise<void>): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1000, height: 640 } });
+  await before?.(page);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
@@ -68,8 +70,8 @@ export async function openExplorer(browser: Browser, url: string, query: string,
 }
 
 /** Mean and spread of the canvas pixels, and how many differ from the background. */
-export async function canvasStats(page: Page, path?: string): Promise<{ mean: number; std: number; lit: number; png: Buffer }> {
-  const png = await page.locator('#canvas').screenshot({ path });
+export async function canvasStats(page: Page, path?: string, timeout?: number): Promise<{ mean: number; std: number; lit: number; png: Buffer }> {
+  const png = await page.locator('#canvas').screenshot({ path, timeout });
   const { PNG } = await import('pngjs');
   const img = PNG.sync.read(png);
   let sum = 0, sumSq = 0, lit = 0;

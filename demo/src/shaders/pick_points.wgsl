@@ -1,7 +1,7 @@
 // Picking without reading positions back: each point is projected with the camera matrix on the
 // GPU. `nearest` keeps the smallest squared screen distance (positive f32 bits order like u32, so
 // atomicMin works on them), `owner` then takes the lowest index at that distance, and the host
-// reads back two u32s. `inBox` flags the points inside a screen rectangle for box selection.
+// reads back two u32s. `inBox` sets a bit for each point inside a screen rectangle (box selection).
 struct Params { n: u32, pad0: u32, pad1: u32, pad2: u32 }
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> pos: array<vec4<f32>>;
@@ -51,5 +51,6 @@ fn inBox(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups)
   if (i >= p.n) { return; }
   let s = screen(i);
   let inside = s.z > 0.0 && colour[i].a > 0.0 && s.x >= view[21] && s.y >= view[22] && s.x <= view[23] && s.y <= view[24];
-  atomicStore(&out[i], select(0u, 1u, inside));
+  // One bit per point, 32 to a word (the words start at zero): 125 KB come back for 1M points.
+  if (inside) { atomicOr(&out[i / 32u], 1u << (i % 32u)); }
 }
