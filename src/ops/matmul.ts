@@ -4,7 +4,7 @@ import { formatShape } from '../engine/shape.js';
 import type { BufferSlice, Tensor } from '../engine/tensor.js';
 import { activationCode, LEAKY_SLOPE, type Activation } from '../kernels/activations.js';
 import type { MatmulCall } from '../kernels/matmul.js';
-import { encodeMatmulVariant, matmulFamily, matmulVariant } from './matmul_family.js';
+import { encodeMatmulVariant, matmulFamily, matmulShape, matmulVariant } from './matmul_family.js';
 
 export { matmulFamily, matmulShape, MATMUL_VARIANTS } from './matmul_family.js';
 
@@ -33,6 +33,18 @@ function operand(t: Tensor, name: string): Operand {
   if (t.rank === 2) return { batch: 1, rows: t.shape[0], cols: t.shape[1] };
   if (t.rank === 3) return { batch: t.shape[0], rows: t.shape[1], cols: t.shape[2] };
   throw new ShapeError(`matmul: ${name} must be 2-D or 3-D, got ${formatShape(t.shape)}.`);
+}
+
+/**
+ * Measures the matmul variants for the product `matmul(engine, a, b, opts)` would compute, once per
+ * adapter and shape class (see `Tuner.tune`), so that later calls of that class take the fastest.
+ * Async model entry points call it before recording their products.
+ */
+export async function tuneMatmul(engine: Engine, a: { rows: number; cols: number }, b: { rows: number; cols: number },
+  opts: Pick<MatmulOptions, 'transA' | 'transB'> = {}): Promise<string> {
+  const [M, K] = opts.transA ? [a.cols, a.rows] : [a.rows, a.cols];
+  const N = opts.transB ? b.rows : b.cols;
+  return engine.tuner.tune(matmulFamily, matmulShape({ M, N, K, transA: opts.transA, transB: opts.transB }));
 }
 
 /**

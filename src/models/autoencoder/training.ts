@@ -4,6 +4,7 @@ import { activationCode } from '../../kernels/activations.js';
 import { encodeFeistelPermutation } from '../../kernels/feistel_permutation.js';
 import { encodeReconstructionLoss } from '../../kernels/reconstruction_loss.js';
 import { reduce } from '../../ops/reduce.js';
+import { tuneMatmul } from '../../ops/matmul.js';
 import { backward } from './backward.js';
 import { deviceData, gatherBatch } from './data.js';
 import { forward } from './forward.js';
@@ -90,6 +91,15 @@ export async function fitModel(model: AutoencoderModel, x: Tensor | Float32Array
     if (o.batchSize * widest * 4 > max) {
       throw new InvalidInputError(`batchSize ${o.batchSize} makes a batch of ${o.batchSize}×${widest} values, larger than one ` +
         `storage binding (${max} bytes); use at most ${Math.floor(max / (4 * widest))}.`);
+    }
+    // Each layer's forward product and its two gradients, measured once per adapter and shape class.
+    for (const l of model.net.layers) {
+      const x = { rows: o.batchSize, cols: l.spec.inputs };
+      const w = { rows: l.spec.inputs, cols: l.spec.outputs };
+      const dz = { rows: o.batchSize, cols: l.spec.outputs };
+      await tuneMatmul(engine, x, w);
+      await tuneMatmul(engine, x, dz, { transA: true });
+      await tuneMatmul(engine, dz, { rows: l.spec.outputs, cols: l.spec.inputs });
     }
     return await trainEpochs(model, data.x, nTrain, val, valStart, nVal, o);
   } finally {

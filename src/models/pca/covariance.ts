@@ -1,7 +1,7 @@
 import type { Engine } from '../../engine/engine.js';
 import type { Tensor } from '../../engine/tensor.js';
 import { elementwise } from '../../ops/elementwise.js';
-import { matmul } from '../../ops/matmul.js';
+import { matmul, tuneMatmul } from '../../ops/matmul.js';
 import { reduce } from '../../ops/reduce.js';
 import { rowChunks, type RowChunk } from '../../ops/chunks.js';
 
@@ -57,6 +57,7 @@ export async function covariance(engine: Engine, x: Tensor, mean: Tensor, signal
   try {
     let total = 0;
     const blocks = rowBlocks(engine, x, d);
+    await tuneMatmul(engine, { rows: blocks[0].count, cols: d }, { rows: blocks[0].count, cols: d }, { transA: true });
     for (let i = 0; i < blocks.length; i++) {
       const centred = centredRows(engine, x, mean, blocks[i]);
       matmul(engine, centred, centred, { transA: true, alpha: 1 / (n - 1), beta: i === 0 ? 0 : 1, out: cov });

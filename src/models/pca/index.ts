@@ -1,7 +1,7 @@
 import type { Engine } from '../../engine/engine.js';
 import { InvalidInputError, ShapeError } from '../../engine/errors.js';
 import type { Tensor } from '../../engine/tensor.js';
-import { matmul } from '../../ops/matmul.js';
+import { matmul, tuneMatmul } from '../../ops/matmul.js';
 import { reduce } from '../../ops/reduce.js';
 import { checkedRowNorms } from '../knn/exact.js';
 import { chooseOperator, covarianceOperator, dataOperator, type OperatorChoice } from './operator.js';
@@ -73,6 +73,8 @@ export class PCA {
     }
     (await checkedRowNorms(engine, x, n, 'PCA.fit: x')).dispose();
     opts.signal?.throwIfAborted();
+    // The projection `transform` records later: tuned now, while the fit may await.
+    await tuneMatmul(engine, x, { rows: k, cols: d }, { transB: true });
     const mean = reduce(engine, x, 'mean', 0, 'pca.mean');
     let eig;
     let totalVariance: number;
