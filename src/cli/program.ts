@@ -7,6 +7,7 @@ import { registerKnn } from './commands/knn.js';
 import { registerCluster } from './commands/cluster.js';
 import { registerAnomalies } from './commands/anomalies.js';
 import { registerTsne } from './commands/tsne.js';
+import { registerUmap } from './commands/umap.js';
 import { registerPca } from './commands/pca.js';
 import { registerAutoencoders } from './commands/autoencoder.js';
 import { InterruptedError, type CliEnv } from './context.js';
@@ -27,6 +28,7 @@ export function buildProgram(env: CliEnv = { signal: new AbortController().signa
   registerPca(program, env);
   registerAutoencoders(program, env);
   registerTsne(program, env);
+  registerUmap(program, env);
   registerKnn(program, env);
   registerAnomalies(program, env);
   registerCluster(program, env);
