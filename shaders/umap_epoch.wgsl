@@ -51,11 +51,16 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     var d2 = 0.0;
     for (var d = 0u; d < DIMS; d++) { let t = yi[d] - tail[j * DIMS + d]; d2 += t * t; }
     if (d2 > 0.0) {
-      let coeff = -2.0 * p.a * p.b * pow(d2, p.b - 1.0) / (p.a * pow(d2, p.b) + 1.0);
+      // pow(d², b − 1) = pow(d², b) / d²: one pow per sample.
+      let powB = pow(d2, p.b);
+      let coeff = -2.0 * p.a * p.b * (powB / d2) / (p.a * powB + 1.0);
       for (var d = 0u; d < DIMS; d++) { step[d] += p.attractScale * clip4(coeff * (yi[d] - tail[j * DIMS + d])); }
     }
+    // Four negative samples per Philox draw: counter (edge, epoch, draw).
+    var draw = vec4<u32>(0u);
     for (var s = 0u; s < p.negatives; s++) {
-      let k = philox4x32(vec4<u32>(m, p.epoch, s, 0u), vec2<u32>(p.seed, 0x0AB5u)).x % p.nTail;
+      if (s % 4u == 0u) { draw = philox4x32(vec4<u32>(m, p.epoch, s / 4u, 0u), vec2<u32>(p.seed, 0x0AB5u)); }
+      let k = draw[s % 4u] % p.nTail;
       var k2 = 0.0;
       for (var d = 0u; d < DIMS; d++) { let t = yi[d] - tail[k * DIMS + d]; k2 += t * t; }
       if (k2 <= 0.0) { continue; }
