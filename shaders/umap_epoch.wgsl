@@ -7,7 +7,7 @@
 // where ⌊(e + 1)·w/w_max⌋ > ⌊e·w/w_max⌋ (once every w_max/w epochs, umap-learn's epochs-per-sample).
 // A sampled edge pulls i towards j by the gradient of log q, q = 1/(1 + a·d^(2b)), `attractScale`
 // times (2 in a fit: the symmetric graph holds i→j and j→i, and umap-learn moves both ends of each),
-// and pushes i away from `negatives` points k drawn by Philox from (edge, epoch, sample) with the
+// and pushes i away from `negatives` points k drawn by Philox from (edge, epoch, draw) with the
 // gradient of γ·log(1 − q). Each term is clipped to ±4 per coordinate, as umap-learn does.
 // The host splits rows into windows of `count` entries so the loops stay inside the loop budget;
 // a window after the first adds to what the previous one wrote.
@@ -34,6 +34,17 @@ const MAX_DIMS: u32 = 16u;
 
 fn clip4(v: f32) -> f32 { return clamp(v, -4.0, 4.0); }
 
+// Bits [25c, 25c + 25) of the 128-bit draw, scaled to [0, n) by a multiply-high: uniform to within
+// n / 2^25 (a point index below 33 million, far above what one storage binding holds).
+fn sampleIndex(draw: vec4<u32>, c: u32, n: u32) -> u32 {
+  let at = 25u * c;
+  let word = at / 32u;
+  let shift = at % 32u;
+  var bits = draw[word] >> shift;
+  if (shift > 7u) { bits = bits | (draw[word + 1u] << (32u - shift)); }
+  return philox_mulhilo((bits & 0x1FFFFFFu) << 7u, n).x;
+}
+
 @compute @workgroup_size(WG, 1, 1)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let i = gid.x + gid.y * nwg.x * WG;
@@ -56,11 +67,12 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
       let coeff = -2.0 * p.a * p.b * (powB / d2) / (p.a * powB + 1.0);
       for (var d = 0u; d < DIMS; d++) { step[d] += p.attractScale * clip4(coeff * (yi[d] - tail[j * DIMS + d])); }
     }
-    // Four negative samples per Philox draw: counter (edge, epoch, draw).
+    // Five negative samples per Philox draw (counter: edge, epoch, draw), 25 bits each.
     var draw = vec4<u32>(0u);
     for (var s = 0u; s < p.negatives; s++) {
-      if (s % 4u == 0u) { draw = philox4x32(vec4<u32>(m, p.epoch, s / 4u, 0u), vec2<u32>(p.seed, 0x0AB5u)); }
-      let k = draw[s % 4u] % p.nTail;
+      let c = s % 5u;
+      if (c == 0u) { draw = philox4x32(vec4<u32>(m, p.epoch, s / 5u, 0u), vec2<u32>(p.seed, 0x0AB5u)); }
+      let k = sampleIndex(draw, c, p.nTail);
       var k2 = 0.0;
       for (var d = 0u; d < DIMS; d++) { let t = yi[d] - tail[k * DIMS + d]; k2 += t * t; }
       if (k2 <= 0.0) { continue; }

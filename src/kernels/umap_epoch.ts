@@ -29,7 +29,7 @@ export interface UmapEpochCall {
 
 export interface EpochGraph { rowPtr: BufferSlice; cols: BufferSlice; weights: BufferSlice }
 
-/** Row entries one dispatch may visit: each costs about DIMS·2 + negatives·(Philox's 10 rounds + DIMS·2) loop steps. */
+/** Row entries one dispatch may visit: each costs at most DIMS·2 + 2 + negatives·(12 + DIMS·2) loop steps (a Philox draw of 10 rounds every 5 negatives included, with room to spare). */
 export function umapEpochWindow(dims: number, negatives: number): number {
   return Math.max(1, Math.floor((LOOP_BUDGET - 4 * dims) / (2 * dims + 2 + negatives * (12 + 2 * dims))));
 }
