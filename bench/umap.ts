@@ -1,4 +1,4 @@
-// `npm run bench -- umap [--sizes 10000,70000] [--dims3 70000] [--umap-js-max 10000] [--no-umap-learn]`
+// `npm run bench -- umap [--sizes 10000,70000] [--dims3 70000] [--umap-js-max 10000] [--approx-above 20000] [--no-umap-learn]`
 // Fashion-MNIST, PCA to 50 (scikit-learn's PCA, fed to every method), 2-D UMAP with the defaults
 // (15 neighbours, min_dist 0.1): latentgpu against umap-learn (Debian package, run warm: a tiny fit
 // first compiles its numba code, timed apart) and umap-js (npm, in this process) in the same run.
@@ -74,6 +74,8 @@ const sizes = (args.sizes ?? '10000').split(',').map(Number);
 const dims3 = Number(args.dims3 ?? 0);
 const umapJsMax = Number(args['umap-js-max'] ?? 10000);
 const withUmapLearn = args['no-umap-learn'] !== 'true';
+// Above this size latentgpu builds its kNN graph approximately (RP forest + NN-descent), as umap-learn always does.
+const approxAbove = Number(args['approx-above'] ?? 20000);
 const engine = await createEngine();
 const rows: Array<Record<string, unknown>> = [];
 
@@ -81,7 +83,7 @@ async function ours(x: Float32Array, n: number, dims: number) {
   const t0 = performance.now();
   const stages: Record<string, number> = {};
   const xt = engine.tensor(x, [n, 50]);
-  const umap = new UMAP(engine, { dims, seed: 1 });
+  const umap = new UMAP(engine, { dims, seed: 1, knnMethod: n > approxAbove ? 'approx' : 'exact' });
   const y = (await (await umap.fit(xt)).read()) as Float32Array;
   stages.total = (performance.now() - t0) / 1000;
   const graph = { nnz: umap.graph!.nnz, maxWeight: umap.graph!.maxWeight, meanWeight: umap.graph!.host.weights.reduce((a, b) => a + b, 0) / umap.graph!.nnz };
@@ -134,7 +136,7 @@ console.log(table(rows));
 if (roofline) console.log(`roofline at 1M points on an H200: ${roofline.seconds.toFixed(2)} s (${JSON.stringify(roofline.stages)})`);
 const path = writeResult('umap', {
   machine: machine(), adapter: engine.description,
-  note: 'PCA to 50 by scikit-learn, fed to every method; times end to end from PCA-50 (kNN, graph, init, epochs); umap-learn warm (its numba compile timed apart); CPU shared with other work during the run.',
+  note: `PCA to 50 by scikit-learn, fed to every method; times end to end from PCA-50 (kNN, graph, init, epochs); latentgpu's kNN exact up to ${approxAbove} points, approximate above; umap-learn warm (its numba compile timed apart); umap-js up to ${umapJsMax} points; CPU shared with other work during the run.`,
   rows, roofline_1m_h200: roofline,
 });
 console.log(`wrote ${path}`);

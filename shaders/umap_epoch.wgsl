@@ -23,6 +23,8 @@ override WG: u32 = 64u;
 override DIMS: u32 = 2u;
 // Private arrays need a constant size: embeddings of up to 16 dimensions.
 const MAX_DIMS: u32 = 16u;
+// Row entries one dispatch visits at most (the host's window).
+const WINDOW: u32 = 128u;
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> head: array<f32>;
@@ -55,26 +57,35 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let first = rowPtr[i] + p.start;
   let last = min(rowPtr[i + 1u], first + p.count);
   let e0 = f32(p.epoch);
+  // The entries sampled this epoch, gathered first so that the force loops below run as many
+  // iterations as this row has samples (lanes of a CPU adapter's SIMD groups then idle less).
+  var sampled: array<u32, WINDOW>;
+  var count = 0u;
   for (var m = first; m < last; m++) {
     let r = weights[m] * p.invMaxWeight;
-    if (floor((e0 + 1.0) * r) <= floor(e0 * r)) { continue; }
-    let j = cols[m];
+    if (floor((e0 + 1.0) * r) > floor(e0 * r)) { sampled[count] = m; count++; }
+  }
+  for (var t = 0u; t < count; t++) {
+    let j = cols[sampled[t]];
     var d2 = 0.0;
-    for (var d = 0u; d < DIMS; d++) { let t = yi[d] - tail[j * DIMS + d]; d2 += t * t; }
+    for (var d = 0u; d < DIMS; d++) { let u = yi[d] - tail[j * DIMS + d]; d2 += u * u; }
     if (d2 > 0.0) {
       // pow(d², b − 1) = pow(d², b) / d²: one pow per sample.
       let powB = pow(d2, p.b);
       let coeff = -2.0 * p.a * p.b * (powB / d2) / (p.a * powB + 1.0);
       for (var d = 0u; d < DIMS; d++) { step[d] += p.attractScale * clip4(coeff * (yi[d] - tail[j * DIMS + d])); }
     }
-    // Five negative samples per Philox draw (counter: edge, epoch, draw), 25 bits each.
+  }
+  // Five negative samples per Philox draw (counter: edge, epoch, draw), 25 bits each.
+  for (var t = 0u; t < count; t++) {
     var draw = vec4<u32>(0u);
+    var c = 5u;
     for (var s = 0u; s < p.negatives; s++) {
-      let c = s % 5u;
-      if (c == 0u) { draw = philox4x32(vec4<u32>(m, p.epoch, s / 5u, 0u), vec2<u32>(p.seed, 0x0AB5u)); }
+      if (c == 5u) { draw = philox4x32(vec4<u32>(sampled[t], p.epoch, s / 5u, 0u), vec2<u32>(p.seed, 0x0AB5u)); c = 0u; }
       let k = sampleIndex(draw, c, p.nTail);
+      c++;
       var k2 = 0.0;
-      for (var d = 0u; d < DIMS; d++) { let t = yi[d] - tail[k * DIMS + d]; k2 += t * t; }
+      for (var d = 0u; d < DIMS; d++) { let u = yi[d] - tail[k * DIMS + d]; k2 += u * u; }
       if (k2 <= 0.0) { continue; }
       let coeff = 2.0 * p.gamma * p.b / ((0.001 + k2) * (p.a * pow(k2, p.b) + 1.0));
       for (var d = 0u; d < DIMS; d++) { step[d] += clip4(coeff * (yi[d] - tail[k * DIMS + d])); }

@@ -29,9 +29,12 @@ export interface UmapEpochCall {
 
 export interface EpochGraph { rowPtr: BufferSlice; cols: BufferSlice; weights: BufferSlice }
 
-/** Row entries one dispatch may visit: each costs at most DIMS·2 + 2 + negatives·(12 + DIMS·2) loop steps (a Philox draw of 10 rounds every 5 negatives included, with room to spare). */
+/** Entries per row one dispatch visits: the shader's WINDOW, fewer when the loops would pass the loop budget. */
+export const UMAP_EPOCH_WINDOW = 128;
+
+/** Each entry costs at most DIMS·2 + 3 loop steps, each of its negatives 12 + DIMS·2 (a Philox draw every 5 included, with room to spare). */
 export function umapEpochWindow(dims: number, negatives: number): number {
-  return Math.max(1, Math.floor((LOOP_BUDGET - 4 * dims) / (2 * dims + 2 + negatives * (12 + 2 * dims))));
+  return Math.max(1, Math.min(UMAP_EPOCH_WINDOW, Math.floor((LOOP_BUDGET - 4 * dims) / (2 * dims + 3 + negatives * (12 + 2 * dims)))));
 }
 
 /** Records one epoch: positions `head` (moved) and `tail` (pulled towards, sampled from) → `out`. */

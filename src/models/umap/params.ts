@@ -44,6 +44,8 @@ export interface UmapOptions {
   /** Override of the fitted curve parameters (default: fitted from minDist and spread). */
   a?: number;
   b?: number;
+  /** How the kNN graph is built when none is given: see `knnGraph` (default 'auto': approximate above 100,000 points). */
+  knnMethod?: 'exact' | 'approx' | 'auto';
   /** A precomputed kNN graph of x (self excluded, k ≥ nNeighbors − 1, squared Euclidean distances). */
   knn?: KnnGraph;
   onProgress?: (p: UmapProgress) => void | Promise<void>;

@@ -74,7 +74,7 @@ export class UMAP {
     if (given && (given.n !== n || given.k !== o.nNeighbors - 1)) {
       throw new ShapeError(`UMAP: the kNN graph is [${given.n}, ${given.k}], want [${n}, ${o.nNeighbors - 1}] (nNeighbors − 1, self excluded).`);
     }
-    const knn = given ?? await knnGraph(engine, data, o.nNeighbors - 1, { seed: o.seed });
+    const knn = given ?? await knnGraph(engine, data, o.nNeighbors - 1, { seed: o.seed, method: this.opts.knnMethod });
     this.epochs = o.nEpochs ?? defaultEpochs(n);
     try {
       const built = await fuzzyGraph(engine, knn, { ...o, nEpochs: this.epochs });
