@@ -138,6 +138,32 @@ describe('UMAP optimisation', () => {
     y.dispose();
   });
 
+  it('sums the pulls of a hub with more edges than one dispatch visits', async () => {
+    const engine = await getEngine();
+    // A star: point 0 joined to 300 leaves, split over three windows of the epoch kernel.
+    const leaves = 300;
+    const n = leaves + 1;
+    const r = rng(8);
+    const y0 = Float32Array.from({ length: n * 2 }, () => gaussian(r));
+    const rowPtr = new Uint32Array(n + 1);
+    rowPtr[1] = leaves;
+    for (let i = 1; i <= leaves; i++) rowPtr[i + 1] = leaves + i;
+    const cols = new Uint32Array(2 * leaves);
+    for (let i = 0; i < leaves; i++) { cols[i] = i + 1; cols[leaves + i] = 0; }
+    const graph = uploadGraph(engine, n, n, rowPtr, cols, new Float32Array(2 * leaves).fill(1));
+    const lr = 1e-3;
+    const y = await optimizeLayout(engine, graph, engine.tensor(y0, [n, 2]), null, { ...schedule, learningRate: lr });
+    const got = await y.read();
+    const want = [0, 0];
+    for (let j = 1; j <= leaves; j++) {
+      const g = numericGradient((v) => logQ(v, [y0[2 * j], y0[2 * j + 1]], a, b), [y0[0], y0[1]]);
+      // umap-learn clips each coordinate of each pull to ±4.
+      for (let d = 0; d < 2; d++) want[d] += 2 * lr * Math.max(-4, Math.min(4, g[d]));
+    }
+    expectClose([got[0] - y0[0], got[1] - y0[1]], want, 1e-5, 1e-3, 'hub step');
+    y.dispose();
+  });
+
   it('pushes a point away from its negative samples by the gradient of γ·log(1 − q)', async () => {
     const engine = await getEngine();
     const y0 = [0.2, -0.5];
