@@ -7,10 +7,16 @@ import { seededRandom } from '../../ops/random.js';
 import { symmetricEigen } from '../pca/linalg.js';
 import type { FuzzyGraph } from './graph.js';
 
-/** Chebyshev degree per outer iteration, outer iterations at most, and the residual that counts as converged. */
-const DEGREE = 8;
-const MAX_OUTER = 40;
-const TOLERANCE = 1e-3;
+/**
+ * Chebyshev degree per outer iteration at most, outer iterations at most, and the residual that
+ * counts as converged. Each outer iteration reads back p×p matrices (a wait for the GPU), so a high
+ * degree is cheap; the filter's largest gain T_m is kept below GROWTH so that the filtered block stays
+ * well conditioned enough for CholeskyQR on f32 Gram matrices.
+ */
+const MAX_DEGREE = 32;
+const GROWTH = 1e3;
+const MAX_OUTER = 30;
+const TOLERANCE = 1e-4;
 /** Residual above which the vectors are not trusted as an initialisation. */
 const FAILED = 5e-2;
 
@@ -110,29 +116,32 @@ export async function spectralEmbedding(engine: Engine, graph: FuzzyGraph, dims:
       // Chebyshev filter damping [−1, cut], where the unwanted eigenvalues of N lie.
       const e = (cut + 1) / 2;
       const c = (cut - 1) / 2;
+      const degree = Math.max(2, Math.min(MAX_DEGREE, Math.floor(Math.acosh(GROWTH) / Math.acosh((1 - c) / e))));
       let prev = v;
       let cur = step(v, v, 1 / e, -c / e, 0);
-      for (let m = 2; m <= DEGREE; m++) {
+      for (let m = 2; m <= degree; m++) {
         const next = step(cur, prev, 2 / e, (-2 * c) / e, -1);
         prev.dispose();
         [prev, cur] = [cur, next];
       }
       prev.dispose();
       v = await orthonormalize(engine, cur);
-      // Rayleigh–Ritz: H = Vᵀ N V, residual² of a Ritz pair (θ, Vs) = sᵀ(WᵀW)s − θ².
+      // Rayleigh–Ritz: H = Vᵀ N V, then the Ritz vectors V·S and their residuals ‖N·V·S − V·S·Θ‖.
       const w = step(v, v, 1, 0, 0);
-      const [h, ww] = [await gram(engine, v, w), await gram(engine, w, w)];
-      w.dispose();
+      const h = await gram(engine, v, w);
       for (let i = 0; i < p; i++) for (let j = i + 1; j < p; j++) { const s = (h[i * p + j] + h[j * p + i]) / 2; h[i * p + j] = s; h[j * p + i] = s; }
       const { values, vectors } = symmetricEigen(h, p);
-      worst = 0;
-      for (let j = 0; j <= dims; j++) {
-        let q = 0;
-        for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) q += vectors[a * p + j] * ww[a * p + b] * vectors[b * p + j];
-        worst = Math.max(worst, Math.sqrt(Math.max(0, q - values[j] ** 2)));
-      }
-      if (!Number.isFinite(worst)) throw new SpectralError('the iteration produced non-finite values');
       v = times(engine, v, Float32Array.from(vectors), p);
+      const ws = times(engine, w, Float32Array.from(vectors), p);
+      // The residual W·S − (V·S)·Θ, Θ diagonal, in place of W·S.
+      const theta = engine.tensor(Float32Array.from({ length: p * p }, (_, at) => (at % (p + 1) === 0 ? values[at / (p + 1)] : 0)), [p, p], { label: 'umap.spectral.small' });
+      matmul(engine, v, theta, { alpha: -1, beta: 1, out: ws, label: 'umap.spectral.residual' });
+      theta.dispose();
+      const r = await gram(engine, ws, ws);
+      ws.dispose();
+      worst = 0;
+      for (let j = 0; j <= dims; j++) worst = Math.max(worst, Math.sqrt(Math.max(0, r[j * p + j])));
+      if (!Number.isFinite(worst)) throw new SpectralError('the iteration produced non-finite values');
       cut = Math.min(Math.max(values[p - 1], 0), 0.999);
     }
     if (worst > FAILED) throw new SpectralError(`the eigenvectors did not converge (residual ${worst.toExponential(1)})`);
