@@ -5,12 +5,12 @@
 #   libvulkan1                         the Vulkan loader (hardware GPUs, SwiftShader)
 #   chromium                           the explorer's browser tests, and SwiftShader
 #   dataset-fashion-mnist              the reference data set (/usr/share/datasets/fashion-mnist)
-#   python3-sklearn                    the peer in the benchmarks (skipped with LATENTGPU_SETUP_MINIMAL=1)
+#   python3-sklearn, umap-learn        the peers in the benchmarks (skipped with LATENTGPU_SETUP_MINIMAL=1)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(libegl1 libgl1-mesa-dri libvulkan1 chromium dataset-fashion-mnist)
-[ "${LATENTGPU_SETUP_MINIMAL:-0}" = 1 ] || packages+=(python3-sklearn)
+[ "${LATENTGPU_SETUP_MINIMAL:-0}" = 1 ] || packages+=(python3-sklearn umap-learn)
 
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

@@ -1,17 +1,19 @@
 // Runs the library's reductions as the explorer's pipelines.
 import type { Engine, Tensor } from '../../src/browser.js';
-import { Autoencoder, KMeans, knnQuery, matmul, nearestRows, PCA, TSNE, VariationalAutoencoder } from '../../src/browser.js';
+import { Autoencoder, KMeans, knnQuery, matmul, nearestRows, PCA, TSNE, UMAP, VariationalAutoencoder } from '../../src/browser.js';
 import { mapRows } from './chunked.js';
 
-export const models = { PCA, TSNE, Autoencoder, VAE: VariationalAutoencoder, KMeans, knnQuery } as const;
+export const models = { PCA, TSNE, UMAP, Autoencoder, VAE: VariationalAutoencoder, KMeans, knnQuery } as const;
 type AeModel = Autoencoder | VariationalAutoencoder;
 
-export type PipelineName = 'pca' | 'pca-tsne' | 'tsne' | 'ae' | 'ae-tsne' | 'vae' | 'random';
+export type PipelineName = 'pca' | 'pca-tsne' | 'tsne' | 'pca-umap' | 'umap' | 'ae' | 'ae-tsne' | 'vae' | 'random';
 
 export const PIPELINES: { name: PipelineName; title: string; needs: (keyof typeof models)[] }[] = [
   { name: 'pca-tsne', title: 'PCA → t-SNE', needs: ['PCA', 'TSNE'] },
   { name: 'pca', title: 'PCA (3 components)', needs: ['PCA'] },
   { name: 'tsne', title: 't-SNE', needs: ['TSNE'] },
+  { name: 'pca-umap', title: 'PCA → UMAP', needs: ['PCA', 'UMAP'] },
+  { name: 'umap', title: 'UMAP', needs: ['UMAP'] },
   { name: 'ae-tsne', title: 'Autoencoder → t-SNE', needs: ['Autoencoder', 'TSNE'] },
   { name: 'ae', title: 'Autoencoder (3-D latent)', needs: ['Autoencoder'] },
   { name: 'vae', title: 'VAE (3-D latent)', needs: ['VAE'] },
@@ -50,7 +52,7 @@ export interface PipelineResult {
 class Stopped extends Error { override name = 'Stopped'; }
 export const isStopped = (e: unknown) => e instanceof Error && (e.name === 'Stopped' || e.name === 'AbortError');
 
-/** Runs one pipeline on x [n, d]. t-SNE positions stream to `hooks.show` while it runs. */
+/** Runs one pipeline on x [n, d]. t-SNE and UMAP positions stream to `hooks.show` while they run. */
 export async function runPipeline(engine: Engine, x: Tensor, name: PipelineName, p: PipelineParams, hooks: PipelineHooks): Promise<PipelineResult> {
   const check = () => { if (hooks.signal.aborted) throw new Stopped('stopped'); };
   const owned: Tensor[] = [];
@@ -59,7 +61,9 @@ export async function runPipeline(engine: Engine, x: Tensor, name: PipelineName,
   let model: AeModel | undefined;
   const wantsTsne = name === 'pca-tsne' || name === 'tsne' || name === 'ae-tsne';
 
-  if (name === 'pca' || name === 'pca-tsne') {
+  const wantsUmap = name === 'pca-umap' || name === 'umap';
+
+  if (name === 'pca' || name === 'pca-tsne' || name === 'pca-umap') {
     hooks.progress(0.02, 'PCA');
     const k = Math.min(name === 'pca' ? p.dims : p.pcaComponents, x.cols, x.rows);
     const pca = await PCA.fit(engine, x, { components: k });
@@ -114,6 +118,22 @@ export async function runPipeline(engine: Engine, x: Tensor, name: PipelineName,
     embedding = engine.empty(y.shape, 'f32', 'demo.embedding');
     engine.copy(y, embedding);
     tsne.dispose();
+  }
+  if (wantsUmap) {
+    // umap-learn's defaults and epoch count; positions stream to the view every 5 epochs.
+    const umap = new UMAP(engine, {
+      dims: p.dims, seed: p.seed, progressEvery: 5, signal: hooks.signal,
+      onWarning: (m) => hooks.progress(0.4, m),
+      onProgress: async (q) => {
+        hooks.show(q.positions);
+        hooks.progress(0.4 + 0.6 * (q.epoch / q.epochs), `UMAP epoch ${q.epoch}/${q.epochs}`);
+        await hooks.gate();
+      },
+    });
+    const y = await umap.fit(latent);
+    embedding = engine.empty(y.shape, 'f32', 'demo.embedding');
+    engine.copy(y, embedding);
+    umap.dispose();
   }
   check();
   hooks.show(embedding);

@@ -10,6 +10,7 @@ import { registerAnomalies } from './commands/anomalies.js';
 import { registerClassify } from './commands/classify.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerTsne } from './commands/tsne.js';
+import { registerUmap } from './commands/umap.js';
 import { registerPca } from './commands/pca.js';
 import { registerAutoencoders } from './commands/autoencoder.js';
 import { InterruptedError, type CliEnv } from './context.js';
@@ -30,6 +31,7 @@ export function buildProgram(env: CliEnv = { signal: new AbortController().signa
   registerPca(program, env);
   registerAutoencoders(program, env);
   registerTsne(program, env);
+  registerUmap(program, env);
   registerKnn(program, env);
   registerAnomalies(program, env);
   registerCluster(program, env);

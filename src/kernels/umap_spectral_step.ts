@@ -1,0 +1,25 @@
+import code from '../../shaders/umap_spectral_step.wgsl';
+import type { Engine } from '../engine/engine.js';
+import { packUniforms, type KernelSpec } from '../engine/kernel.js';
+import type { BufferSlice } from '../engine/tensor.js';
+
+export const umapSpectralStepKernel: KernelSpec = {
+  name: 'umap_spectral_step', code, bindings: ['uniform', 'read', 'read', 'read', 'read', 'read', 'read', 'storage'],
+};
+
+/** Widest block the kernel holds in registers. */
+export const SPECTRAL_MAX_BLOCK = 32;
+const WG = 64;
+
+export interface SpectralGraph { rowPtr: BufferSlice; cols: BufferSlice; weights: BufferSlice; dinv: BufferSlice }
+
+/** Records out = alpha·(N·v) + beta·v + gamma·w for blocks [n, block] (N the normalised adjacency). */
+export function encodeUmapSpectralStep(engine: Engine, c: { n: number; block: number; alpha: number; beta: number; gamma: number },
+  g: SpectralGraph, v: BufferSlice, w: BufferSlice, out: BufferSlice): void {
+  engine.dispatch(umapSpectralStepKernel, {
+    overrides: { WG },
+    args: [packUniforms([['u32', c.n], ['u32', c.block], ['f32', c.alpha], ['f32', c.beta], ['f32', c.gamma]]),
+      g.rowPtr, g.cols, g.weights, g.dinv, v, w, out],
+    workgroups: engine.grid(c.n, WG),
+  });
+}
