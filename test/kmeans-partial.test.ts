@@ -81,7 +81,7 @@ for (const which of ADAPTERS) {
     it('the tuner measures both variants, rejects neither and ends on one that applies', async () => {
       const engine = await adapterEngine(which);
       if (!engine) return;
-      const tuner = new Tuner(engine, { repetitions: 1 });
+      const tuner = new Tuner(engine, { enabled: true, repetitions: 1 });
       const shape = { n: 3000, d4: 20, k: 11 };
       const chosen = await tuner.tune(kmeansPartialSumsFamily, shape);
       expect(kmeansPartialSumsFamily.variants.find((v) => v.name === chosen)?.applies(engine.traits, shape)).toBe(true);

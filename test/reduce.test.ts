@@ -109,7 +109,7 @@ for (const which of ADAPTERS) {
       const engine = await adapterEngine(which);
       if (!engine) return;
       const shape = { axis: 0 as const, length: 20_000, outputs: 1 };
-      const fresh = new Tuner(engine, { repetitions: 1 });
+      const fresh = new Tuner(engine, { enabled: true, repetitions: 1 });
       for (const s of [shape, { axis: 1 as const, length: 300, outputs: 500 }, { axis: 0 as const, length: 1000, outputs: 70 }]) {
         await fresh.tune(reduceFamily, s);
       }

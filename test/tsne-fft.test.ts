@@ -95,7 +95,7 @@ for (const which of ADAPTERS) {
     it('the tuner measures every FFT variant, rejects none and ends on one that applies', async () => {
       const engine = await adapterEngine(which);
       if (!engine) return;
-      const tuner = new Tuner(engine, { repetitions: 1 });
+      const tuner = new Tuner(engine, { enabled: true, repetitions: 1 });
       for (const shape of [{ l: 64, dims: 2 }, { l: 16, dims: 3 }]) {
         const chosen = await tuner.tune(tsneFftFamily, shape);
         expect(tsneFftFamily.variants.find((v) => v.name === chosen)?.applies(engine.traits, shape)).toBe(true);

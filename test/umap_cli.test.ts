@@ -47,7 +47,7 @@ describe('latentgpu umap', () => {
 
   it('rejects an unknown metric as a usage error naming the choices', async () => {
     const r = await runCli(['umap', files.npy, '--metric', 'manhattan', '-q']);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/'manhattan' is invalid\. Allowed choices are euclidean, cosine\./);
   });
 
