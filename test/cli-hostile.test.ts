@@ -294,6 +294,10 @@ describe('unclear messages', () => {
     const values = new Float64Array([1, 2, 3, 4e39, 5, 6]);
     writeFileSync(f8, Buffer.concat([npyHeader('<f8', [3, 2]), new Uint8Array(values.buffer)]));
     expectRefused(await run(['pca', f8, '--dims', '1']), /the value 4\.000e\+39 at row 1, column 1 \(0-based\) is beyond the float32 range/);
+    writeFileSync(at('huge.csv'), 'a,b\n1,2\n3,-5e40\n5,6\n');
+    expectRefused(await run(['pca', at('huge.csv'), '--dims', '1']), /huge\.csv line 3, column 2 \("b"\): -5e40 is beyond the float32 range/);
+    writeFileSync(at('ignored.csv'), 'a,b\n1,2\n3,4\n');
+    expectRefused(await run(['pca', at('ignored.csv'), '--dims', '1', '--ignore', 'zzz']), /^latentgpu: --ignore: ignored\.csv has no column named "zzz"/);
   });
 
   it('19: --save-model and -o on the same path is refused, even with --force', async () => {

@@ -86,6 +86,7 @@ export class Engine {
   private timed: DispatchRecord[] = [];
   private querySet: GPUQuerySet | null = null;
   private lastDone = 0;
+  private lastSubmitEnd = 0;
 
   constructor(readonly context: GpuContext, options: EngineOptions = {}) {
     this.device = context.device;
@@ -312,14 +313,18 @@ export class Engine {
     const kernels = this.batchKernels;
     const readTimestamps = this.resolveTimestamps();
     this.ring.upload(this.queue);
-    const submitted = performance.now();
+    const submitting = performance.now();
     this.queue.submit([this.encoder.finish()]);
+    const submitted = this.lastSubmitEnd = performance.now();
     if (readTimestamps) this.profiler.wait(readTimestamps());
     if (timedSubmit) {
-      // One dispatch in this submit: its time is from when the GPU could start it to when it finished.
+      // One dispatch in this submit. Dawn's GL backend (llvmpipe) runs the work inside submit(); an
+      // asynchronous queue finishes it later. Its time is the submit call plus the wait for completion
+      // beyond anything recorded since (completions of a burst of submits arrive together).
+      timedSubmit.ms = submitted - submitting;
       this.profiler.wait(this.queue.onSubmittedWorkDone().then(() => {
         const done = performance.now();
-        timedSubmit.ms = done - Math.max(submitted, this.lastDone);
+        timedSubmit.ms += Math.max(0, done - Math.max(submitted, this.lastDone, this.lastSubmitEnd));
         this.lastDone = done;
       }));
     }

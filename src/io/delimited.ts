@@ -116,9 +116,12 @@ function resolveColumn(spec: string, header: string[] | undefined, width: number
     throw new InvalidInputError(`${name} has ${width} columns; ${option} ${spec} is out of range (0-based, negative from the end).`);
   }
   throw new InvalidInputError(header
-    ? `${name} has no column named "${spec}" (columns: ${header.slice(0, 12).join(', ')}${header.length > 12 ? ', …' : ''}).`
+    ? `${option}: ${name} has no column named "${spec}" (columns: ${header.slice(0, 12).join(', ')}${header.length > 12 ? ', …' : ''}).`
     : `${name} has no header row, so ${option} must be a 0-based column number, not "${spec}" (pass --header if its first row names the columns).`);
 }
+
+/** The largest finite float32. */
+const FLOAT32_MAX = 3.4028234663852886e38;
 
 const shown = (d: string) => (d === '\t' ? 'tab' : `"${d}"`);
 
@@ -166,6 +169,10 @@ export function readDelimited(path: string, opts: DelimitedOptions = {}): Delimi
         const col = header ? ` ("${header[j].trim()}")` : '';
         const hint = rows === 0 && !header && opts.header === undefined ? ', or pass --header if the first row names the columns' : '';
         throw new InvalidInputError(`${name} line ${line}, column ${j + 1}${col}: "${cells[j].trim().slice(0, 40)}" is not a number (leave text columns out with --ignore, or name the label column with --labels${hint}).`);
+      }
+      if (Number.isFinite(v) && Math.abs(v) > FLOAT32_MAX) {
+        const col = header ? ` ("${header[j].trim()}")` : '';
+        throw new InvalidInputError(`${name} line ${line}, column ${j + 1}${col}: ${cells[j].trim().slice(0, 40)} is beyond the float32 range (±3.4e38) that latentgpu computes in; rescale the data.`);
       }
       data[o++] = v;
     }

@@ -1,5 +1,6 @@
 import code from '../../shaders/kmeans_assign.wgsl';
 import type { Engine } from '../engine/engine.js';
+import { LimitError } from '../engine/errors.js';
 import { LOOP_BUDGET, packUniforms, type KernelSpec } from '../engine/kernel.js';
 import type { BufferSlice } from '../engine/tensor.js';
 import { paddedK } from './kmeans_prepare.js';
@@ -26,7 +27,10 @@ export interface KMeansAssignCall {
 
 /** vec4 accumulators per tile and centroids per pass (a multiple of the tile) for d and k. */
 export function assignPlan(d4: number, k: number): { ct4: number; perPass: number } {
-  if (d4 > ASSIGN_MAX_D) throw new RangeError(`k-means: d = ${d4} columns is more than ${ASSIGN_MAX_D}.`);
+  if (d4 > ASSIGN_MAX_D) {
+    throw new LimitError(`k-means: ${d4} columns are more than the assignment kernel handles on this adapter (${ASSIGN_MAX_D}); reduce them first (--via pca:N).`,
+      'loopBudget', ASSIGN_MAX_D, d4);
+  }
   const ct4 = Math.min(4, paddedK(k) / 4);
   // Loop iterations of one tile: d4 / 4 + d4, plus the comparisons.
   const tiles = Math.max(1, Math.floor(LOOP_BUDGET / (1.25 * d4 + 24)));

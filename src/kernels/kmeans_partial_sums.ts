@@ -1,6 +1,7 @@
 import code from '../../shaders/kmeans_partial_sums.wgsl';
 import clustersCode from '../../shaders/kmeans_partial_sums_clusters.wgsl';
 import type { Engine } from '../engine/engine.js';
+import { LimitError } from '../engine/errors.js';
 import { packUniforms, type KernelSpec } from '../engine/kernel.js';
 import type { BufferSlice } from '../engine/tensor.js';
 
@@ -24,7 +25,11 @@ export function partialBlockRows(n: number, loopBudget: number): number {
   const budget = Math.min(loopBudget, 2 ** 30);
   const maxRows = budget - 2 * PARTIAL_MAX_K;
   const rows = Math.max(512, Math.ceil(n / (budget - 8)));
-  if (rows > maxRows) throw new RangeError(`k-means: ${n} rows are more than one update step can sum (${maxRows * (budget - 8)}).`);
+  if (rows > maxRows) {
+    const most = maxRows * (budget - 8);
+    throw new LimitError(`k-means: ${n} rows are more than one update step can sum on this adapter (${most}); use --limit ${most} or a mini-batch run.`,
+      'loopBudget', most, n);
+  }
   return rows;
 }
 
