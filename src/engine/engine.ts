@@ -9,7 +9,8 @@ import { allocTyped, assertFinite, assertShape, dtypeOf, formatShape, shapeSize 
 import { Tensor, type BufferSlice } from './tensor.js';
 import { Tuner, type TunerOptions } from './tuner.js';
 import { BindGroupCache, UniformRing } from './bindings.js';
-import { Profiler, summarise, workgroupInvocations, type DispatchRecord, type ProfileReport } from './profiler.js';
+import type { DispatchRecord } from './profiler.js';
+import { DispatchTimer, type ProfileSession } from './timing.js';
 import { BufferUsage, MapMode } from './usage.js';
 
 export interface EngineOptions {
@@ -81,12 +82,7 @@ export class Engine {
   private placeholder_: GPUBuffer | null = null;
   private readonly ring: UniformRing;
   private readonly bindGroups: BindGroupCache;
-  private readonly profiler: Profiler;
-  /** Profiled dispatches of the batch being recorded, in timestamp-query order. */
-  private timed: DispatchRecord[] = [];
-  private querySet: GPUQuerySet | null = null;
-  private lastDone = 0;
-  private lastSubmitEnd = 0;
+  private readonly timer: DispatchTimer;
 
   constructor(readonly context: GpuContext, options: EngineOptions = {}) {
     this.device = context.device;
@@ -103,7 +99,7 @@ export class Engine {
     this.pipelines = new PipelineCache(this.device, debug, (check) => this.pendingChecks.push(check));
     this.ring = new UniformRing(this.device, RING_BYTES, this.limits.minUniformBufferOffsetAlignment);
     this.bindGroups = new BindGroupCache(this.device);
-    this.profiler = new Profiler(this.traits.timestamps ? 'timestamp-query' : 'submit');
+    this.timer = new DispatchTimer(this.device, this.pool, this.traits.timestamps, this.maxDispatchesPerSubmit);
     void this.device.lost.then((info) => {
       if (!this.disposed) this.lostError = new DeviceLostError(info.reason, info.message);
     });
@@ -235,18 +231,13 @@ export class Engine {
     const layout = this.pipelines.layout(spec.bindings);
     const bindGroup = this.bindGroups.get(spec.name, layout.bindGroup, layout.key, entries);
     let record: DispatchRecord | undefined;
-    if (this.profiler.active) {
+    if (this.timer.active) {
       const bound = entries.reduce((n, e) => n + ((e.resource as GPUBufferBinding).size ?? 0), 0);
-      record = this.profiler.record(spec.name, x * y * z, x * y * z * workgroupInvocations(spec, d.overrides),
-        d.cost?.flops, d.cost?.bytes ?? 0, bound);
-      if (this.traits.timestamps) {
+      record = this.timer.record(spec, d.overrides, x * y * z, d.cost, bound);
+      if (this.timer.timestamps) {
         // A pass per dispatch, timed at its start and end.
         this.endPass();
-        this.querySet ??= this.device.createQuerySet({ type: 'timestamp', count: 2 * this.maxDispatchesPerSubmit });
-        const q = 2 * this.timed.length;
-        this.timed.push(record);
-        this.pass = this.ensureEncoder().beginComputePass({ label: spec.name,
-          timestampWrites: { querySet: this.querySet, beginningOfPassWriteIndex: q, endOfPassWriteIndex: q + 1 } });
+        this.pass = this.ensureEncoder().beginComputePass({ label: spec.name, timestampWrites: this.timer.passWrites(record) });
       }
     }
     if (!this.pass) this.pass = this.ensureEncoder().beginComputePass({ label: spec.name });
@@ -254,7 +245,7 @@ export class Engine {
     this.pass.setBindGroup(0, bindGroup, offsets);
     this.pass.dispatchWorkgroups(x, y, z);
     if (this.batchKernels[this.batchKernels.length - 1] !== spec.name) this.batchKernels.push(spec.name);
-    if (record && !this.traits.timestamps) { this.flush(record); return; }
+    if (record && !this.timer.timestamps) { this.flush(record); return; }
     if (record) this.endPass();
     if (++this.dispatches >= this.maxDispatchesPerSubmit) this.flush();
   }
@@ -311,23 +302,12 @@ export class Engine {
     if (!this.encoder) return;
     this.endPass();
     const kernels = this.batchKernels;
-    const readTimestamps = this.resolveTimestamps();
+    const readTimestamps = this.timer.resolve(this.encoder, this.serial);
     this.ring.upload(this.queue);
     const submitting = performance.now();
     this.queue.submit([this.encoder.finish()]);
-    const submitted = this.lastSubmitEnd = performance.now();
-    if (readTimestamps) this.profiler.wait(readTimestamps());
-    if (timedSubmit) {
-      // One dispatch in this submit. Dawn's GL backend (llvmpipe) runs the work inside submit(); an
-      // asynchronous queue finishes it later. Its time is the submit call plus the wait for completion
-      // beyond anything recorded since (completions of a burst of submits arrive together).
-      timedSubmit.ms = submitted - submitting;
-      this.profiler.wait(this.queue.onSubmittedWorkDone().then(() => {
-        const done = performance.now();
-        timedSubmit.ms += Math.max(0, done - Math.max(submitted, this.lastDone, this.lastSubmitEnd));
-        this.lastDone = done;
-      }));
-    }
+    this.timer.submitted(this.queue, submitting, performance.now(), timedSubmit);
+    readTimestamps?.();
     const pops = SCOPES.map(() => this.device.popErrorScope()).reverse();
     this.pendingChecks.push(Promise.all(pops).then((errs) => {
       const e = errs.find((x) => x);
@@ -346,45 +326,13 @@ export class Engine {
   }
 
   /**
-   * Records the resolve of this batch's timestamp queries; returns what reads them after the submit,
-   * or null when nothing was timed.
-   */
-  private resolveTimestamps(): (() => Promise<void>) | null {
-    if (!this.timed.length || !this.querySet || !this.encoder) return null;
-    const records = this.timed;
-    this.timed = [];
-    const bytes = records.length * 16;
-    const resolve = this.pool.acquire(bytes, BufferUsage.QUERY_RESOLVE | BufferUsage.COPY_SRC, 'profile.resolve');
-    const staging = this.pool.acquire(bytes, STAGING, 'profile.staging');
-    this.encoder.resolveQuerySet(this.querySet, 0, records.length * 2, resolve, 0);
-    this.encoder.copyBufferToBuffer(resolve, 0, staging, 0, bytes);
-    const serial = this.serial;
-    return async () => {
-      await staging.mapAsync(MapMode.READ, 0, bytes);
-      const t = new BigInt64Array(staging.getMappedRange(0, bytes).slice(0));
-      staging.unmap();
-      records.forEach((r, i) => { r.ms = Number(t[2 * i + 1] - t[2 * i]) / 1e6; });
-      this.pool.release(resolve, serial);
-      this.pool.release(staging, serial);
-    };
-  }
-
-  /**
    * Profiles the GPU work recorded until `stop()`: per stage and kernel the dispatches, invocations,
    * declared FLOPs and bytes, measured time, achieved rates and a roofline prediction for reference
    * GPUs. While on, timings cost a pass (timestamps) or a submit (no timestamps) per dispatch.
    */
-  profile(): { stage(name: string): void; stop(): Promise<ProfileReport>; snapshot(): ProfileReport } {
+  profile(): ProfileSession {
     this.flush();
-    this.profiler.start();
-    return {
-      stage: (name) => this.profiler.stage(name),
-      snapshot: () => summarise(this.description, this.profiler.timing, this.profiler.records),
-      stop: async () => {
-        await this.sync();
-        return this.profiler.report(this.description);
-      },
-    };
+    return this.timer.session(this.description, () => this.sync());
   }
 
   /** Submits, waits for the GPU to finish, and throws the first GPU error since the last check. */
@@ -441,7 +389,7 @@ export class Engine {
     this.placeholder_?.destroy();
     this.ring.destroy();
     this.bindGroups.clear();
-    this.querySet?.destroy();
+    this.timer.destroy();
     this.pipelines.clear();
     this.context.release();
   }
