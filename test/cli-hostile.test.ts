@@ -190,6 +190,9 @@ describe('failures and wasted work', () => {
     const exists = await run(['ae', smallNpy, '--epochs', '1', '--save-model', at('exists.safetensors'), '-o', at('m.npy'), '--json']);
     expectRefused(exists, /--save-model .*exists\.safetensors already exists; pass --force/);
     expect(readFileSync(at('exists.safetensors'), 'utf8')).toBe('keep');
+    const profile = await run(['pca', smallNpy, '--dims', '2', '-o', at('prof-out.npy'), '--profile', at('nowhere/p.json'), '--json']);
+    expectRefused(profile, /--profile .*nowhere\/p\.json: the folder .*nowhere does not exist/);
+    expect(stagesRun(profile)).toEqual([]);
     mkdirSync(at('proj'));
     writeFileSync(at('proj/tensors.tsv'), 'keep');
     const proj = await run(['pca', smallNpy, '--format', 'projector', '-o', at('proj'), '--json']);

@@ -9,7 +9,7 @@ import { sameFile } from '../io/write.js';
 import type { Split } from '../io/fashion-mnist.js';
 import { Reporter, round } from './progress.js';
 import { formatProfile } from '../engine/profiler.js';
-import { writeFileSync } from 'node:fs';
+import { writeAtomic } from '../io/write.js';
 
 /** Ctrl-C: the run stops at the next check, removes its temporary files and exits with 130. */
 export class InterruptedError extends LatentGpuError {
@@ -190,7 +190,10 @@ export class RunContext {
     if (this.profiling) {
       const report = this.profiling.snapshot();
       this.summary.profile = { total_predicted_ms: report.total, stages: report.stages };
-      if (typeof this.opts.profile === 'string') writeFileSync(this.opts.profile, JSON.stringify(report, null, 1) + '\n');
+      if (typeof this.opts.profile === 'string') {
+        const text = JSON.stringify(report, null, 1) + '\n';
+        writeAtomic(this.opts.profile, (append) => append(text), this.opts.force);
+      }
       if (!this.opts.quiet && !this.opts.json) process.stderr.write(formatProfile(report) + '\n');
     }
     if (this.opts.json) process.stdout.write(JSON.stringify(this.summary) + '\n');

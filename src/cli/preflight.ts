@@ -8,9 +8,9 @@ import { checkOutputs } from './output.js';
 /** One file a run will write, with the option that names it. */
 interface PlannedOutput { option: string; path: string }
 
-/** The files `-o`, `--plot` and `--save-model` will create (a projector folder gives its two files). */
+/** The files `-o`, `--plot`, `--save-model` and `--profile` will create (a projector folder gives its two files). */
 function plannedOutputs(ctx: RunContext): PlannedOutput[] {
-  const { output, format, plot, saveModel } = ctx.opts;
+  const { output, format, plot, saveModel, profile } = ctx.opts;
   const out: PlannedOutput[] = [];
   if (output !== undefined) {
     if (outputFormat(output, format) === 'projector') {
@@ -21,6 +21,7 @@ function plannedOutputs(ctx: RunContext): PlannedOutput[] {
   }
   if (plot !== undefined) out.push({ option: '--plot', path: plot });
   if (saveModel !== undefined) out.push({ option: '--save-model', path: saveModel });
+  if (typeof profile === 'string') out.push({ option: '--profile', path: profile });
   return out;
 }
 
