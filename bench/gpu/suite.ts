@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import {
   createEngine, disposeKnnGraph, knnAccuracy, knnGraph, matmul, parseAdapterChoice, parseIdx, PCA, TSNE, type Engine, type Tensor,
 } from '../../src/index.js';
-import { Tuner } from '../../src/engine/tuner.js';
+import { timeRuns, Tuner } from '../../src/engine/tuner.js';
 import { TUNED_OPS } from '../../src/ops/tuned.js';
 import { formatProfile } from '../../src/engine/profiler.js';
 
@@ -90,7 +90,7 @@ async function matmulSection(engine: Engine): Promise<void> {
         if (fam) engine.tuner.force('matmul', v);
         matmul(engine, a, b, { out: c });
         const reps = Math.max(3, Math.min(50, Math.round(2e11 / (2 * n ** 3))));
-        const ms = await engine.timeRuns(() => matmul(engine, a, b, { out: c }), reps);
+        const ms = await timeRuns(engine, () => matmul(engine, a, b, { out: c }), reps);
         rows.push({ n, variant: v, ms, gflops: (2 * n ** 3) / ms / 1e6 });
       } catch (e) {
         rows.push({ n, variant: v, error: (e as Error).message.split('\n')[0] });

@@ -1,17 +1,20 @@
 import type { GpuContext, AdapterKind } from '../gpu/types.js';
 import { adapterTraits, type AdapterTraits } from '../gpu/traits.js';
 import { BufferPool, type PoolStats } from './pool.js';
-import { DeviceLostError, DisposedError, GpuError, formatBytes, LimitError, ShapeError, type GpuErrorKind } from './errors.js';
-import type { KernelSpec, OverrideValues } from './kernel.js';
+import { DeviceLostError, DisposedError, errorKind, GpuError, LimitError, ShapeError } from './errors.js';
+import type { KernelSpec } from './kernel.js';
 import { PipelineCache } from './pipelines.js';
 import type { AnyTypedArray, DType, Shape } from './shape.js';
 import { allocTyped, assertFinite, assertShape, dtypeOf, formatShape, shapeSize } from './shape.js';
 import { Tensor, type BufferSlice } from './tensor.js';
 import { Tuner, type TunerOptions } from './tuner.js';
 import { BindGroupCache, UniformRing } from './bindings.js';
+import { bindingResource, type Dispatch } from './dispatch.js';
 import type { DispatchRecord } from './profiler.js';
 import { DispatchTimer, type ProfileSession } from './timing.js';
 import { BufferUsage, MapMode } from './usage.js';
+
+export type { Dispatch, DispatchArg, DispatchCost } from './dispatch.js';
 
 export interface EngineOptions {
   /** Dispatches recorded before the engine submits on its own (default 256). */
@@ -20,24 +23,6 @@ export interface EngineOptions {
   debugShaders?: boolean;
   /** Kernel variant tuning: on by default, `enabled: false` as LATENTGPU_TUNE=off; where results are kept. */
   tuning?: TunerOptions;
-}
-
-/** One argument of a dispatch: a tensor, a byte range of a buffer, or uniform bytes. */
-export type DispatchArg = Tensor | BufferSlice | ArrayBuffer;
-
-export interface Dispatch {
-  overrides?: OverrideValues;
-  args: readonly DispatchArg[];
-  /** Workgroup counts; see `Engine.grid` for 1D sizes past the per-dimension limit. */
-  workgroups: readonly [number, number?, number?];
-  /** What this dispatch computes and moves, for the profiler's rates and roofline. */
-  cost?: DispatchCost;
-}
-
-/** Floating-point operations (an FMA counts 2) and bytes read plus written by one dispatch. */
-export interface DispatchCost {
-  flops: number;
-  bytes: number;
 }
 
 const STORAGE = BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST;
@@ -227,7 +212,7 @@ export class Engine {
     const uniformBytes = d.args.reduce((n, a) => n + (a instanceof ArrayBuffer ? Math.ceil(a.byteLength / 256) * 256 : 0), 0);
     if (!this.ring.fits(uniformBytes)) this.flush();
     const offsets: number[] = [];
-    const entries: GPUBindGroupEntry[] = d.args.map((arg, i) => ({ binding: i, resource: this.bindingResource(spec, i, arg, offsets) }));
+    const entries: GPUBindGroupEntry[] = d.args.map((arg, i) => ({ binding: i, resource: bindingResource(this.limits, this.ring, spec, i, arg, offsets) }));
     const layout = this.pipelines.layout(spec.bindings);
     const bindGroup = this.bindGroups.get(spec.name, layout.bindGroup, layout.key, entries);
     let record: DispatchRecord | undefined;
@@ -257,30 +242,6 @@ export class Engine {
     if (groups <= maxWg) return [Math.max(groups, 1), 1];
     const y = Math.ceil(groups / maxWg);
     return [Math.ceil(groups / y), y];
-  }
-
-  private bindingResource(spec: KernelSpec, i: number, arg: DispatchArg, offsets: number[]): GPUBufferBinding {
-    const kind = spec.bindings[i];
-    if (arg instanceof ArrayBuffer) {
-      if (kind !== 'uniform') throw new ShapeError(`${spec.name}: binding ${i} is ${kind} storage, got uniform bytes.`);
-      offsets.push(this.ring.push(arg));
-      return { buffer: this.ring.buffer, offset: 0, size: arg.byteLength };
-    }
-    if (kind === 'uniform') throw new ShapeError(`${spec.name}: binding ${i} takes uniform bytes.`);
-    const slice = arg instanceof Tensor ? arg.slice() : arg;
-    const size = Math.ceil(slice.size / 4) * 4;
-    const max = this.limits.maxStorageBufferBindingSize;
-    if (size > max) {
-      throw new LimitError(`${spec.name}: binding ${i} is ${formatBytes(size)}, more than this adapter's ` +
-        `maxStorageBufferBindingSize (${formatBytes(max)}); split the data into row chunks.`,
-        'maxStorageBufferBindingSize', max, size);
-    }
-    if (slice.offset % this.limits.minStorageBufferOffsetAlignment !== 0) {
-      throw new LimitError(`${spec.name}: binding ${i} starts at byte ${slice.offset}, not a multiple of ` +
-        `minStorageBufferOffsetAlignment (${this.limits.minStorageBufferOffsetAlignment}).`,
-        'minStorageBufferOffsetAlignment', this.limits.minStorageBufferOffsetAlignment, slice.offset);
-    }
-    return { buffer: slice.buffer, offset: slice.offset, size };
   }
 
   // ---- submission ----------------------------------------------------------------------------
@@ -343,19 +304,6 @@ export class Engine {
     await this.throwIfFailed();
   }
 
-  /**
-   * Milliseconds per run of what `record` records, over `runs` runs after the caller's warm-up:
-   * GPU time from timestamp queries where the adapter has them, else the wall time to
-   * `onSubmittedWorkDone` of one submit holding all runs.
-   */
-  async timeRuns(record: () => void, runs: number): Promise<number> {
-    await this.sync();
-    const t0 = performance.now();
-    for (let i = 0; i < runs; i++) record();
-    await this.sync();
-    return (performance.now() - t0) / runs;
-  }
-
   private async throwIfFailed(): Promise<void> {
     const checks = this.pendingChecks;
     this.pendingChecks = [];
@@ -398,11 +346,3 @@ export class Engine {
     this.dispose();
   }
 }
-
-function errorKind(e: GPUError): GpuErrorKind {
-  const name = e.constructor?.name ?? '';
-  if (name.includes('OutOfMemory')) return 'out-of-memory';
-  if (name.includes('Internal')) return 'internal';
-  return 'validation';
-}
-

@@ -45,3 +45,11 @@ export function formatBytes(n: number): string {
   while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
   return `${v.toFixed(v >= 100 ? 0 : 1)} ${units[i]}`;
 }
+
+/** The kind of a WebGPU error object, by its class (validation unless it says otherwise). */
+export function errorKind(e: GPUError): GpuErrorKind {
+  const name = e.constructor?.name ?? '';
+  if (name.includes('OutOfMemory')) return 'out-of-memory';
+  if (name.includes('Internal')) return 'internal';
+  return 'validation';
+}

@@ -54,6 +54,18 @@ export interface TuneRow {
   chosen: boolean;
 }
 
+/**
+ * Milliseconds per run of what `record` records, over `runs` runs after the caller's warm-up: the wall
+ * time from an idle queue to the completion of everything recorded (submitted in batches as usual).
+ */
+export async function timeRuns(engine: Engine, record: () => void, runs: number): Promise<number> {
+  await engine.sync();
+  const t0 = performance.now();
+  for (let i = 0; i < runs; i++) record();
+  await engine.sync();
+  return (performance.now() - t0) / runs;
+}
+
 /** Log₂ bucket of a size, so shapes within a factor of two share a tuning result. */
 export function log2Class(n: number): number {
   return n <= 1 ? 0 : Math.round(Math.log2(n));
@@ -164,7 +176,7 @@ export class Tuner {
             const why = compare(await trial.output(), reference);
             if (why) { rows.push({ family: family.name, shapeClass: cls, variant: name, ms: NaN, rejected: why, chosen: false }); continue; }
           }
-          const ms = await this.engine.timeRuns(() => trial.run(name), this.repetitions);
+          const ms = await timeRuns(this.engine, () => trial.run(name), this.repetitions);
           rows.push({ family: family.name, shapeClass: cls, variant: name, ms, chosen: false });
         } catch (e) {
           rows.push({ family: family.name, shapeClass: cls, variant: name, ms: NaN, rejected: (e as Error).message.split('\n')[0], chosen: false });
