@@ -83,6 +83,16 @@ describe('latentgpu pca on every input format', () => {
     expect(summary.metrics.knn_accuracy_10).toBe(1);
     expect(summary.metrics.trustworthiness_10).toBeGreaterThan(0.9);
     expect(Object.keys(summary.stages)).toEqual(expect.arrayContaining(['load', 'pca', 'metrics', 'write']));
+    // Memory: the process's peak RSS and the GPU pool's high-water mark, in all and per point.
+    const mem = summary.memory;
+    expect(mem.points).toBe(data.n);
+    expect(mem.peak_rss_bytes).toBeGreaterThan(10 * 2 ** 20);
+    expect(mem.rss_bytes_per_point).toBe(Math.round(mem.peak_rss_bytes / data.n));
+    // At least the uploaded data itself (12 f32 per row) was on the GPU.
+    expect(mem.peak_gpu_bytes).toBeGreaterThanOrEqual(data.n * 12 * 4);
+    expect(mem.gpu_bytes_per_point).toBe(Math.round(mem.peak_gpu_bytes / data.n));
+    expect(mem.stages.pca.peak_rss_bytes).toBeLessThanOrEqual(mem.peak_rss_bytes);
+    expect(mem.stages.pca.peak_gpu_bytes).toBeGreaterThan(0);
     const events = json.stderr.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
     expect(events.some((e) => e.event === 'stage' && e.stage === 'pca')).toBe(true);
   });

@@ -119,9 +119,34 @@ export class RunContext {
   private ownsEngine = false;
   private readonly disposers: (() => void)[] = [];
 
+  /** Memory high-water marks at the end of each stage. */
+  private readonly memoryByStage: Record<string, { peak_rss_bytes: number; gpu_bytes: number; peak_gpu_bytes: number }> = {};
+
   constructor(readonly command: string, readonly opts: Partial<CommonOptions>, readonly env: CliEnv) {
     this.reporter = new Reporter({ quiet: opts.quiet, json: opts.json });
     this.summary.command = command;
+    this.reporter.onStageEnd = (name) => {
+      const gpu = this.engine_?.stats();
+      this.memoryByStage[name] = { peak_rss_bytes: peakRss(), gpu_bytes: gpu?.allocatedBytes ?? 0, peak_gpu_bytes: gpu?.peakAllocatedBytes ?? 0 };
+    };
+  }
+
+  /**
+   * Peak host RSS and GPU bytes of the run, in all and per input point. The GPU figure is the
+   * engine's buffer pool high-water mark (buffers in use plus those kept for reuse); on a software
+   * adapter those buffers live in host memory and are part of the RSS too.
+   */
+  memorySummary(): Record<string, unknown> {
+    const points = (this.summary.input as { rows?: number } | undefined)?.rows;
+    const rss = peakRss();
+    const gpu = this.engine_?.stats().peakAllocatedBytes ?? 0;
+    const perPoint = (b: number) => (points ? Math.round(b / points) : undefined);
+    return {
+      peak_rss_bytes: rss, peak_gpu_bytes: gpu, points,
+      rss_bytes_per_point: perPoint(rss), gpu_bytes_per_point: perPoint(gpu),
+      gpu_memory_is_host_memory: this.engine_?.isSoftware,
+      stages: this.memoryByStage,
+    };
   }
 
   get signal(): AbortSignal {
@@ -187,6 +212,7 @@ export class RunContext {
   finish(human: string): void {
     this.summary.stages = this.reporter.timings;
     this.summary.total_s = this.reporter.elapsed();
+    this.summary.memory = this.memorySummary();
     if (this.profiling) {
       const report = this.profiling.snapshot();
       this.summary.profile = { total_predicted_ms: report.total, stages: report.stages };
@@ -206,4 +232,9 @@ export class RunContext {
     if (this.ownsEngine) this.engine_?.dispose();
     this.engine_ = undefined;
   }
+}
+
+/** The process's peak resident set size so far, in bytes. */
+function peakRss(): number {
+  return process.resourceUsage().maxRSS * 1024;
 }

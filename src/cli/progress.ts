@@ -25,6 +25,8 @@ export class Reporter {
   readonly started: number;
   /** Told the name of each stage as it starts (the profiler files GPU work under it). */
   onStage?: (name: string) => void;
+  /** Told the name of each stage as it ends (memory high-water marks are taken then). */
+  onStageEnd?: (name: string) => void;
 
   constructor(private readonly opts: ReporterOptions = {}) {
     this.stream = opts.stream ?? process.stderr;
@@ -84,6 +86,7 @@ export class Reporter {
       bar?.stop();
       const seconds = (this.now() - t0) / 1000;
       this.timings[name] = round((this.timings[name] ?? 0) + seconds);
+      this.onStageEnd?.(name);
       this.event({ event: 'stage', stage: name, seconds: round(seconds) });
     }
   }

@@ -16,6 +16,10 @@ export interface PoolStats {
   allocatedBytes: number;
   inUseBytes: number;
   freeBytes: number;
+  /** Most bytes the pool has held in live buffers at once (in use, waiting and free): the GPU memory high-water mark. */
+  peakAllocatedBytes: number;
+  /** Most bytes in use at once (not counting free buffers kept for reuse). */
+  peakInUseBytes: number;
   buffers: number;
   created: number;
   reused: number;
@@ -30,7 +34,7 @@ export class BufferPool {
   private free = new Map<string, GPUBuffer[]>();
   private waiting: Array<{ buffer: GPUBuffer; serial: number }> = [];
   private sizes = new WeakMap<GPUBuffer, number>();
-  private stats_ = { allocatedBytes: 0, inUseBytes: 0, freeBytes: 0, buffers: 0, created: 0, reused: 0 };
+  private stats_ = { allocatedBytes: 0, inUseBytes: 0, freeBytes: 0, peakAllocatedBytes: 0, peakInUseBytes: 0, buffers: 0, created: 0, reused: 0 };
 
   /** Free bytes kept for reuse beyond which the largest free buffers are destroyed. */
   maxFreeBytes = 512 * 1024 * 1024;
@@ -54,6 +58,7 @@ export class BufferPool {
       this.stats_.reused++;
       this.stats_.freeBytes -= size;
       this.stats_.inUseBytes += size;
+      this.stats_.peakInUseBytes = Math.max(this.stats_.peakInUseBytes, this.stats_.inUseBytes);
       buf.label = label;
       return buf;
     }
@@ -67,6 +72,8 @@ export class BufferPool {
     this.stats_.buffers++;
     this.stats_.allocatedBytes += size;
     this.stats_.inUseBytes += size;
+    this.stats_.peakAllocatedBytes = Math.max(this.stats_.peakAllocatedBytes, this.stats_.allocatedBytes);
+    this.stats_.peakInUseBytes = Math.max(this.stats_.peakInUseBytes, this.stats_.inUseBytes);
     return buffer;
   }
 
