@@ -108,3 +108,29 @@ describe('PCA against a float64 eigendecomposition', () => {
     expect(() => pca.transform(engine.tensor(new Float32Array(6), [2, 3]))).toThrow(/\[points, 4\]/);
   });
 });
+
+describe('PCA progress', () => {
+  it('advances through the row pass and the iterations, never backwards, and ends at its total', async () => {
+    const real = await getEngine();
+    // A 64 KiB binding splits 2,000 × 24 rows into four blocks, so the row pass reports in steps.
+    const small = Object.create(real, { limits: { value: new Proxy(real.limits, {
+      get: (t, key) => (key === 'maxStorageBufferBindingSize' ? 64 * 1024 : Reflect.get(t, key)) }) } }) as typeof real;
+    const n = 2000;
+    const d = 24;
+    const x = real.tensor(spectrumData(n, d, [5, 4, 3, 2, 1], 11), [n, d]);
+    const seen: Array<[number, number]> = [];
+    for (const operator of ['covariance', 'data'] as const) {
+      seen.length = 0;
+      const pca = await PCA.fit(small, x, { components: 3, operator, onProgress: (done, total) => seen.push([done, total]) });
+      pca.dispose();
+      expect(seen.length).toBeGreaterThan(4);
+      for (let i = 1; i < seen.length; i++) expect(seen[i][0]).toBeGreaterThan(seen[i - 1][0]);
+      expect(new Set(seen.map((s) => s[1]))).toEqual(new Set([1000]));
+      expect(seen[seen.length - 1][0]).toBe(1000);
+      // The covariance route's row pass (70% of its FLOPs here) moves the bar once per row block.
+      if (operator === 'covariance') expect(seen.filter(([v]) => v < 690).length).toBeGreaterThanOrEqual(3);
+      else expect(seen.filter(([v]) => v > 0 && v < 1000).length).toBeGreaterThan(2);
+    }
+    x.dispose();
+  });
+});

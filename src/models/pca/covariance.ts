@@ -50,7 +50,8 @@ export async function sumOfSquares(engine: Engine, centred: Tensor): Promise<num
  * loses most f32 digits when the mean is large against the spread. The product accumulates one
  * row block at a time (blocks fit one storage binding), with `signal` checked between blocks.
  */
-export async function covariance(engine: Engine, x: Tensor, mean: Tensor, signal?: AbortSignal): Promise<{ cov: Tensor; totalVariance: number }> {
+export async function covariance(engine: Engine, x: Tensor, mean: Tensor, signal?: AbortSignal,
+  onRows?: (done: number, total: number) => void): Promise<{ cov: Tensor; totalVariance: number }> {
   const n = x.rows;
   const d = x.cols;
   const cov = engine.empty([d, d], 'f32', 'pca.covariance');
@@ -63,6 +64,7 @@ export async function covariance(engine: Engine, x: Tensor, mean: Tensor, signal
       matmul(engine, centred, centred, { transA: true, alpha: 1 / (n - 1), beta: i === 0 ? 0 : 1, out: cov });
       try { total += (await sumOfSquares(engine, centred)) / (n - 1); } finally { centred.dispose(); }
       signal?.throwIfAborted();
+      onRows?.(blocks[i].start + blocks[i].count, n);
     }
     return { cov, totalVariance: total };
   } catch (e) {

@@ -80,12 +80,13 @@ export class PCA {
     let totalVariance: number;
     try {
       const route = chooseOperator(engine, n, d, opts.operator);
-      const eigOpts = { seed: opts.seed ?? 1, method: opts.method ?? 'covariance', onProgress: opts.onProgress, signal: opts.signal };
+      const progress = fitProgress(route, n, d, k, opts.onProgress);
+      const eigOpts = { seed: opts.seed ?? 1, method: opts.method ?? 'covariance', onProgress: progress.eigen, signal: opts.signal };
       if (route === 'gram') {
         eig = await gramEigenpairs(engine, x, mean, k, eigOpts);
         totalVariance = eig.totalVariance;
       } else {
-        const op = await (route === 'data' ? dataOperator : covarianceOperator)(engine, x, mean, opts.signal);
+        const op = await (route === 'data' ? dataOperator : covarianceOperator)(engine, x, mean, opts.signal, progress.rows);
         totalVariance = op.totalVariance;
         try {
           eig = await topEigenpairs(engine, op, k, eigOpts);
@@ -136,4 +137,29 @@ export class PCA {
   [Symbol.dispose](): void {
     this.dispose();
   }
+}
+
+/** Subspace iterations a fit typically takes (Fashion-MNIST, 50 components: 20–40); only weighs the progress bar. */
+const TYPICAL_ITERATIONS = 30;
+
+/**
+ * One progress scale (permille) for a fit's two phases, weighted by their FLOPs: the pass over the
+ * rows (the covariance product, or centring for the data route) and the eigen iterations (each a
+ * d×d×p product, or two passes over the data for the data route, or an n×n×p one for the Gram route).
+ */
+function fitProgress(route: 'covariance' | 'data' | 'gram', n: number, d: number, k: number, report?: (done: number, total: number) => void) {
+  const p = Math.min(d, 2 * k + 8);
+  const pass = route === 'covariance' ? n * d * d : route === 'data' ? n * d : n * n * d;
+  const perIteration = route === 'covariance' ? 2 * d * d * p : route === 'data' ? 4 * n * d * p : 2 * n * n * p;
+  const eigen = TYPICAL_ITERATIONS * perIteration;
+  const total = pass + eigen;
+  let last = -1;
+  const emit = (fraction: number) => {
+    const v = Math.min(1000, Math.floor(1000 * fraction));
+    if (v > last) { last = v; report?.(v, 1000); }
+  };
+  return {
+    rows: (done: number, all: number) => emit((pass * done) / all / total),
+    eigen: (done: number, all: number) => emit((pass + (eigen * done) / all) / total),
+  };
 }

@@ -36,8 +36,9 @@ export function chooseOperator(engine: Engine, n: number, d: number, choice: Ope
   return d * d * 4 > binding || n < d ? 'data' : 'covariance';
 }
 
-export async function covarianceOperator(engine: Engine, x: Tensor, mean: Tensor, signal?: AbortSignal): Promise<CovarianceOperator> {
-  const { cov, totalVariance } = await covariance(engine, x, mean, signal);
+export async function covarianceOperator(engine: Engine, x: Tensor, mean: Tensor, signal?: AbortSignal,
+  onRows?: (done: number, total: number) => void): Promise<CovarianceOperator> {
+  const { cov, totalVariance } = await covariance(engine, x, mean, signal, onRows);
   return {
     d: x.cols,
     totalVariance,
@@ -47,7 +48,8 @@ export async function covarianceOperator(engine: Engine, x: Tensor, mean: Tensor
 }
 
 /** The centred data in row blocks that each fit one storage binding (one block when x does). */
-export async function dataOperator(engine: Engine, x: Tensor, mean: Tensor, signal?: AbortSignal): Promise<CovarianceOperator> {
+export async function dataOperator(engine: Engine, x: Tensor, mean: Tensor, signal?: AbortSignal,
+  onRows?: (done: number, total: number) => void): Promise<CovarianceOperator> {
   const [n, d] = x.shape;
   const blocks: Tensor[] = [];
   let total = 0;
@@ -58,6 +60,7 @@ export async function dataOperator(engine: Engine, x: Tensor, mean: Tensor, sign
       blocks.push(centred);
       total += (await sumOfSquares(engine, centred)) / (n - 1);
       signal?.throwIfAborted();
+      onRows?.(b.start + b.count, n);
     }
   } catch (e) {
     for (const b of blocks) b.dispose();

@@ -6,6 +6,11 @@ import { seededRandom } from '../../ops/random.js';
 export interface EigenOptions {
   seed: number;
   method: 'covariance' | 'randomized';
+  /**
+   * Told how far the iteration has come, as (permille, 1000): the larger of the iterations spent
+   * and the digits of convergence gained. The residual falls geometrically, so its logarithm
+   * advances evenly from the first residual to the tolerance and the ETA holds.
+   */
   onProgress?: (done: number, total: number) => void;
   /** Checked after every iteration. */
   signal?: AbortSignal;
@@ -40,6 +45,8 @@ export async function topEigenpairs(engine: Engine, cov: CovarianceOperator, k: 
   let theta: Float64Array = new Float64Array(p);
   let ritz: Float64Array = new Float64Array(d * p);
   let iter = 0;
+  let first = 0;
+  let shown = 0;
   while (iter < maxIter) {
     iter++;
     const qt = engine.tensor(Float32Array.from(q), [d, p], { label: 'pca.block' });
@@ -59,11 +66,16 @@ export async function topEigenpairs(engine: Engine, cov: CovarianceOperator, k: 
       for (let i = 0; i < d; i++) r += (ws[i * p + j] - theta[j] * ritz[i * p + j]) ** 2;
       worst = Math.max(worst, Math.sqrt(r));
     }
-    o.onProgress?.(iter, maxIter);
-    if (worst <= TOLERANCE * Math.max(Math.abs(theta[0]), 1e-30)) break;
+    const target = TOLERANCE * Math.max(Math.abs(theta[0]), 1e-30);
+    if (iter === 1) first = worst;
+    const digits = first > target && worst > 0 ? Math.log(first / Math.max(worst, target)) / Math.log(first / target) : 1;
+    shown = Math.max(shown, Math.min(999, Math.floor(1000 * Math.max(iter / maxIter, digits))));
+    o.onProgress?.(shown, 1000);
+    if (worst <= target) break;
     q = ws;
     orthonormalizeColumns(q, d, p, rand);
   }
+  o.onProgress?.(1000, 1000);
   const vectors = new Float64Array(k * d);
   for (let j = 0; j < k; j++) {
     let big = 0;
