@@ -22,6 +22,8 @@ function plannedOutputs(ctx: RunContext): PlannedOutput[] {
   if (plot !== undefined) out.push({ option: '--plot', path: plot });
   if (saveModel !== undefined) out.push({ option: '--save-model', path: saveModel });
   if (typeof profile === 'string') out.push({ option: '--profile', path: profile });
+  const distances = (ctx.opts as { distances?: string }).distances;
+  if (distances !== undefined) out.push({ option: '--distances', path: distances });
   return out;
 }
 

@@ -55,6 +55,9 @@ export class Reporter {
     let bar: cliProgress.SingleBar | undefined;
     let lastEvent = -Infinity;
     let extraKeys: string[] = [];
+    // The ETA is the rate since the first update: setup before it (compiling, uploading,
+    // affinities) is not work the remaining units will repeat.
+    let origin: { t: number; value: number } | undefined;
     const progress: StageProgress = {
       update: (value, total, extra = {}) => {
         if (this.bars) {
@@ -72,10 +75,12 @@ export class Reporter {
           }
         }
         const t = this.now();
+        if (!origin) origin = { t, value };
         if (this.opts.json && (t - lastEvent > 250 || (total !== undefined && value >= total))) {
           lastEvent = t;
           const elapsed = (t - t0) / 1000;
-          const eta = total && value > 0 ? (elapsed * (total - value)) / value : undefined;
+          const rate = value > origin.value ? (value - origin.value) / ((t - origin.t) / 1000) : undefined;
+          const eta = total && value >= total ? 0 : total && rate ? (total - value) / rate : undefined;
           this.event({ event: 'progress', stage: name, value, total, elapsed_s: round(elapsed), eta_s: eta === undefined ? undefined : round(eta), ...extra });
         }
       },

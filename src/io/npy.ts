@@ -7,8 +7,8 @@ import { InvalidInputError } from '../engine/errors.js';
  */
 export const NPY_MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
 
-type NpyKind = 'f4' | 'f8' | 'u1' | 'i1' | 'i2' | 'i4' | 'u2' | 'u4';
-const ITEM_BYTES: Record<NpyKind, number> = { f4: 4, f8: 8, u1: 1, i1: 1, i2: 2, i4: 4, u2: 2, u4: 4 };
+export type NpyKind = 'f4' | 'f8' | 'u1' | 'i1' | 'i2' | 'i4' | 'u2' | 'u4' | 'i8' | 'u8';
+export const ITEM_BYTES: Record<NpyKind, number> = { f4: 4, f8: 8, u1: 1, i1: 1, i2: 2, i4: 4, u2: 2, u4: 4, i8: 8, u8: 8 };
 
 export interface NpyHeader {
   /** The descr as written, e.g. `<f4`. */
@@ -41,7 +41,7 @@ export function parseNpyHeader(head: Uint8Array, name: string): NpyHeader {
   }
   const kind = descr.slice(1) as NpyKind;
   if (!(kind in ITEM_BYTES) || !'<>|='.includes(descr[0])) {
-    throw new InvalidInputError(`${name} holds dtype ${descr}; latentgpu reads float32, float64, uint8 and small integer .npy arrays.`);
+    throw new InvalidInputError(`${name} holds dtype ${descr}; latentgpu reads float32, float64 and integer .npy arrays.`);
   }
   const shape = shapeText.split(',').map((s) => s.trim()).filter((s) => s.length > 0).map(Number);
   if (shape.some((s) => !Number.isInteger(s) || s < 0)) throw new InvalidInputError(`${name}: bad shape (${shapeText}) in .npy header.`);
@@ -113,7 +113,7 @@ export function readNpyMatrix(path: string, opts: { limit?: number; scaleBytes?:
   }
 }
 
-function element(v: DataView, kind: NpyKind, o: number, le: boolean): number {
+export function element(v: DataView, kind: NpyKind, o: number, le: boolean): number {
   switch (kind) {
     case 'f4': return v.getFloat32(o, le);
     case 'f8': return v.getFloat64(o, le);
@@ -123,6 +123,9 @@ function element(v: DataView, kind: NpyKind, o: number, le: boolean): number {
     case 'u2': return v.getUint16(o, le);
     case 'i4': return v.getInt32(o, le);
     case 'u4': return v.getUint32(o, le);
+    // Beyond 2^53 these round; as data values that is float32's fate anyway, and graph indices that large are refused.
+    case 'i8': return Number(v.getBigInt64(o, le));
+    case 'u8': return Number(v.getBigUint64(o, le));
   }
 }
 

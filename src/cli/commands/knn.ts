@@ -7,8 +7,10 @@ import { KNN_MAX_K } from '../../kernels/knn_heap_merge.js';
 import { addCommonOptions, parseIntOption, RunContext, type CommonOptions, type CliEnv } from '../context.js';
 import { emitTable } from '../output.js';
 import { checkAllOutputs } from '../preflight.js';
+import { encodeNpy } from '../../io/npy.js';
+import { writeAtomic } from '../../io/write.js';
 
-interface KnnOptions extends CommonOptions { k: number; query?: string; method: 'exact' | 'approx' | 'auto' }
+interface KnnOptions extends CommonOptions { k: number; query?: string; knn?: 'exact' | 'approx' | 'auto'; method?: 'exact' | 'approx' | 'auto'; distances?: string }
 
 /** `--query 3,17,42` (row numbers of the input) or a file of query vectors. */
 function parseQuery(spec: string): { ids?: number[]; file?: string } {
@@ -59,10 +61,13 @@ export function registerKnn(program: Command, env: CliEnv): void {
     .argument('<input>', 'a .npy, .csv, .tsv or IDX file, - for stdin, or fashion-mnist (an embedding written by latentgpu works too)')
     .option('-k, --k <n>', 'neighbours per item', parseIntOption(1, 128), 10)
     .option('--query <ids|file>', 'row numbers of the input (0-based, comma-separated, counted before --drop-invalid) or a file of query vectors with the same columns')
-    .addOption(new Option('--method <method>', 'kNN graph method (auto: approximate above 100,000 rows)').choices(['exact', 'approx', 'auto']).default('auto'));
+    .addOption(new Option('--knn <method>', 'kNN graph method: exact, approx (RP-forest + NN-descent) or auto (approximate above 100,000 rows)').choices(['exact', 'approx', 'auto']))
+    .addOption(new Option('--method <method>', 'the same as --knn').choices(['exact', 'approx', 'auto']).hideHelp())
+    .option('--distances <file.npy>', 'also write the [rows, k] Euclidean distances, in the order of -o graph.npy\'s indices');
   addCommonOptions(cmd, { plot: false })
     .addHelpText('after', '\nOutput: one line per (query, rank) with the neighbour and its Euclidean distance (.npy: the [queries, k] indices).\n' +
-      '\nExamples:\n  latentgpu knn fashion-mnist --limit 5000 --k 10 --query 0,1,2\n  latentgpu knn fm.npy --k 5 -o neighbours.csv')
+      '\nExamples:\n  latentgpu knn fashion-mnist --limit 5000 --k 10 --query 0,1,2\n  latentgpu knn fm.npy --k 5 -o neighbours.csv\n' +
+      '  latentgpu knn big.npy --k 90 -o graph.npy --distances dist.npy   (then: latentgpu tsne big.npy --graph graph.npy)')
     .action(async (input: string, opts: KnnOptions) => {
       const ctx = new RunContext('knn', opts, env);
       try {
@@ -70,6 +75,9 @@ export function registerKnn(program: Command, env: CliEnv): void {
         if (query?.ids && opts.k >= KNN_MAX_K) {
           // A row query finds the row itself too, so it needs k + 1 neighbours from the search.
           throw new InvalidInputError(`--k ${opts.k} with --query rows: at most ${KNN_MAX_K - 1} neighbours (the search finds ${KNN_MAX_K}, one of them the row itself).`);
+        }
+        if (opts.distances !== undefined && !/\.npy$/i.test(opts.distances)) {
+          throw new InvalidInputError(`--distances ${opts.distances}: the distances are written as an .npy file; name it like dist.npy.`);
         }
         checkAllOutputs(ctx);
         const ds = await ctx.load(input);
@@ -85,7 +93,7 @@ export function registerKnn(program: Command, env: CliEnv): void {
         // Ctrl-C is checked after every batch of the search, not only once it is done.
         const onProgress = (p: { update(d: number, t?: number): void }) => (d: number, t: number) => { p.update(d, t); ctx.checkAbort(); };
         const graph = await ctx.reporter.stage('knn', async (p) => {
-          if (!query) return knnGraph(engine, x, k, { method: opts.method, seed: opts.seed, onProgress: onProgress(p) });
+          if (!query) return knnGraph(engine, x, k, { method: opts.knn ?? opts.method ?? 'auto', seed: opts.seed, onProgress: onProgress(p) });
           if (positions) {
             const q = ctx.track(engine.tensor(Float32Array.from(positions.flatMap((i) => Array.from(ds.x.subarray(i * ds.d, (i + 1) * ds.d)))), [positions.length, ds.d]));
             return knnQuery(engine, x, q, k + 1, { onProgress: onProgress(p) });
@@ -135,6 +143,11 @@ export function registerKnn(program: Command, env: CliEnv): void {
             ? { query_label: Array.from({ length: rows }, (_, r) => names(queryRows[Math.floor(r / k)])), neighbour_label: Array.from(indices, names) }
             : undefined;
           emitTable(ctx, { data, rows, cols: 4, columns: ['query', 'rank', 'neighbour', 'distance'], extra });
+        }
+        if (opts.distances !== undefined) {
+          const bytes = encodeNpy(dist, [nq, k]);
+          writeAtomic(opts.distances, (append) => append(bytes), opts.force);
+          ctx.summary.outputs = [...((ctx.summary.outputs as string[]) ?? []), opts.distances];
         }
         ctx.summary.result = { queries: nq, k };
         ctx.finish(`knn: ${k} neighbours of ${nq} ${query?.file ? 'query vectors' : 'rows'} among ${ds.n}`);

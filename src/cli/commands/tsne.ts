@@ -1,13 +1,14 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { disposeKnnGraph, knnGraph } from '../../models/knn/index.js';
+import { disposeKnnGraph } from '../../models/knn/index.js';
 import { TSNE } from '../../models/tsne/index.js';
 import { checkPerplexity, neighboursFor, perplexityCap } from '../../models/tsne/affinities.js';
 import { InvalidInputError } from '../../engine/errors.js';
 import { addCommonOptions, parseFloatOption, parseIntOption, type CommonOptions, type CliEnv } from '../context.js';
 import { runReduce } from '../reduce.js';
 import { parseVia, viaStage, type ViaSpec } from '../stages.js';
+import { addGraphOptions, graphStage, readGivenGraph, type GraphCliOptions } from '../graph.js';
 
-interface TsneCliOptions extends CommonOptions {
+interface TsneCliOptions extends CommonOptions, GraphCliOptions {
   dims: 2 | 3; perplexity: number; iterations: number; via?: ViaSpec | 'none'; repulsion: 'exact' | 'field' | 'auto';
   epochs: number; batchSize: number; init?: 'pca' | 'random';
 }
@@ -55,6 +56,7 @@ export function registerTsne(program: Command, env: CliEnv): void {
     .option('--epochs <n>', 'autoencoder epochs for --via ae:N', parseIntOption(1), 10)
     .option('--batch-size <n>', 'autoencoder minibatch for --via ae:N', parseIntOption(1), 256)
     .option('--open', 'show the result in the 3D explorer');
+  addGraphOptions(cmd);
   addCommonOptions(cmd)
     .addHelpText('after', '\nExamples:\n  latentgpu tsne fashion-mnist --limit 10000 --dims 2 -o fm.npy --plot fm.png\n' +
       '  latentgpu tsne data.csv --labels label --perplexity 15 --via none -o map.csv\n' +
@@ -70,12 +72,11 @@ export function registerTsne(program: Command, env: CliEnv): void {
       const via = defaultVia(opts, ds.n, ds.d);
       const start = chooseInit(opts.init, via ? Math.min(via.dims, ds.d) : ds.d, opts.dims, via ? `--via ${via.method}:${via.dims}` : ds.name);
       if (start.note) ctx.reporter.note(start.note);
+      const given = readGivenGraph(opts, ds, neighboursFor(opts.perplexity), `perplexity ${opts.perplexity} (3 × perplexity neighbours)`);
       const z = await viaStage(ctx, x, ds.x, via, opts.seed, { epochs: opts.epochs, batchSize: opts.batchSize });
       ctx.checkAbort();
       const engine = await ctx.engine();
-      const graph = await ctx.reporter.stage('knn', (p) => knnGraph(engine, z, neighboursFor(opts.perplexity), {
-        seed: opts.seed, onProgress: (d, t) => { p.update(d, t); ctx.checkAbort(); },
-      }));
+      const graph = await graphStage(ctx, engine, z, neighboursFor(opts.perplexity), opts, given, opts.seed);
       try {
         ctx.checkAbort();
         const emb = await ctx.reporter.stage('tsne', (p) => new TSNE(engine, {

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { disposeKnnGraph, knnGraph } from '../../models/knn/index.js';
+import { disposeKnnGraph } from '../../models/knn/index.js';
 import { UMAP, resolveOptions, type UmapMetric } from '../../models/umap/index.js';
 import { checkSize } from '../../models/umap/params.js';
 import { normalizeRows } from '../../ops/rows.js';
@@ -7,8 +7,9 @@ import { addCommonOptions, parseFloatOption, parseIntOption, type CommonOptions,
 import { runReduce } from '../reduce.js';
 import { parseVia, viaStage, type ViaSpec } from '../stages.js';
 import { DEFAULT_VIA_ABOVE } from './tsne.js';
+import { addGraphOptions, graphStage, readGivenGraph, type GraphCliOptions } from '../graph.js';
 
-interface UmapCliOptions extends CommonOptions {
+interface UmapCliOptions extends CommonOptions, GraphCliOptions {
   dims: number; neighbors: number; minDist: number; spread: number; metric: UmapMetric; epochs?: number;
   learningRate: number; negativeSampleRate: number; init: 'spectral' | 'pca' | 'random'; via?: ViaSpec | 'none';
   aeEpochs: number; batchSize: number;
@@ -36,6 +37,7 @@ export function registerUmap(program: Command, env: CliEnv): void {
     .option('--ae-epochs <n>', 'autoencoder epochs for --via ae:N', parseIntOption(1), 10)
     .option('--batch-size <n>', 'autoencoder minibatch for --via ae:N', parseIntOption(1), 256)
     .option('--open', 'show the result in the 3D explorer');
+  addGraphOptions(cmd);
   addCommonOptions(cmd)
     .addHelpText('after', '\nExamples:\n  latentgpu umap fashion-mnist --limit 10000 -o fm-umap.npy --plot fm-umap.png\n' +
       '  latentgpu umap data.csv --labels label --neighbors 30 --min-dist 0.3 --via none -o map.csv\n' +
@@ -48,14 +50,13 @@ export function registerUmap(program: Command, env: CliEnv): void {
       };
       resolveOptions(params);
       checkSize(ds.n, opts.neighbors);
+      const given = readGivenGraph(opts, ds, opts.neighbors - 1, `--neighbors ${opts.neighbors} (the point and ${opts.neighbors - 1} others)`);
       const via = opts.via === 'none' ? undefined : opts.via ?? (ds.d > DEFAULT_VIA_ABOVE ? { method: 'pca' as const, dims: DEFAULT_VIA_ABOVE } : undefined);
       const z = await viaStage(ctx, x, ds.x, via, opts.seed, { epochs: opts.aeEpochs, batchSize: opts.batchSize });
       ctx.checkAbort();
       const engine = await ctx.engine();
-      const graph = await ctx.reporter.stage('knn', (p) => {
-        const points = opts.metric === 'cosine' ? ctx.track(normalizeRows(engine, z, 'l2', 'umap.unitRows')) : z;
-        return knnGraph(engine, points, opts.neighbors - 1, { seed: opts.seed, onProgress: (d, t) => p.update(d, t) });
-      });
+      const points = opts.metric === 'cosine' ? ctx.track(normalizeRows(engine, z, 'l2', 'umap.unitRows')) : z;
+      const graph = await graphStage(ctx, engine, points, opts.neighbors - 1, opts, given, opts.seed);
       try {
         ctx.checkAbort();
         const umap = ctx.track(new UMAP(engine, {
