@@ -49,6 +49,28 @@ describe('kNN accuracy against float64', () => {
   }
 });
 
+describe('kNN accuracy on a sample of rows', () => {
+  it('estimates the full accuracy from a seeded subset of each fold', async () => {
+    const engine = await getEngine();
+    const n = 600;
+    const { x, labels } = clusters(n, 3, 4, 0.05, 5);
+    // Every tenth row gets a wrong label, which its well-separated cluster outvotes: about 0.9.
+    const noisy = Array.from(labels, (l, i) => (i % 10 === 0 ? (l + 1) % 4 : l));
+    const t = engine.tensor(x, [n, 3]);
+    const full = await knnAccuracy(engine, t, noisy, 5, 5);
+    expect(full).toBeCloseTo(refKnnAccuracy(x, n, 3, noisy, stratifiedFolds(noisy, 5), 5), 12);
+    expect(full).toBeGreaterThan(0.85);
+    expect(full).toBeLessThan(0.91);
+    expect(await knnAccuracy(engine, t, noisy, 5, 5, { sample: n })).toBe(full);
+    const a = await knnAccuracy(engine, t, noisy, 5, 5, { sample: 200, seed: 3 });
+    // 200 rows scored: within 3 binomial standard deviations of the full figure, and a multiple of 1/200.
+    expect(Math.abs(a - full)).toBeLessThan(0.07);
+    expect(Math.abs(a * 200 - Math.round(a * 200))).toBeLessThan(1e-9);
+    expect(await knnAccuracy(engine, t, noisy, 5, 5, { sample: 200, seed: 3 })).toBe(a);
+    t.dispose();
+  });
+});
+
 describe('trustworthiness against float64', () => {
   for (const [n, d, de, noise, k] of [[120, 6, 2, 0.3, 10], [257, 20, 3, 1.0, 5], [90, 4, 4, 0, 7]] as const) {
     it(`n = ${n}, ${d} → ${de} dims, noise ${noise}, k = ${k}`, async () => {

@@ -110,6 +110,8 @@ export async function viaStage(ctx: RunContext, x: Tensor, host: Float32Array, v
 
 /** Rows whose neighbourhoods trustworthiness scores: a seeded sample keeps it to seconds on a CPU adapter. */
 export const TRUSTWORTHINESS_SAMPLE = 500;
+/** Above this many rows the 10-NN accuracy scores a seeded sample of this many test rows (O(sample·n), not O(n²)). */
+export const ACCURACY_SAMPLE = 100_000;
 
 /**
  * With labels: 10-NN classification accuracy of the embedding (5-fold, as scikit-learn scores
@@ -119,12 +121,13 @@ export async function embeddingMetrics(ctx: RunContext, x: Tensor, emb: Tensor, 
   if (!labels || emb.rows < 25 || ctx.opts.metrics === false) return;
   const engine = await ctx.engine();
   const metrics = await ctx.reporter.stage('metrics', async (p) => {
-    const accuracy = await knnAccuracy(engine, emb, labels, 10);
+    const accuracy = await knnAccuracy(engine, emb, labels, 10, 5, { sample: ACCURACY_SAMPLE, seed: 1 });
     p.update(1, 2);
     ctx.checkAbort();
     const trust = await trustworthiness(engine, x, emb, 10, { sample: TRUSTWORTHINESS_SAMPLE, seed: 1 });
     p.update(2, 2);
     return { knn_accuracy_10: round(accuracy, 4), trustworthiness_10: round(trust, 4) };
   });
-  ctx.summary.metrics = { ...(ctx.summary.metrics as object), ...metrics };
+  ctx.summary.metrics = { ...(ctx.summary.metrics as object), ...metrics,
+    ...(emb.rows > ACCURACY_SAMPLE ? { knn_accuracy_sampled_rows: ACCURACY_SAMPLE } : {}) };
 }
