@@ -215,3 +215,26 @@ describe('distance top-k over a million rows (dispatches split and folded)', () 
     }
   });
 });
+
+describe('distance search progress', () => {
+  it('reports a self search by the work of its symmetric blocks: even units, the first block the largest', async () => {
+    const engine = await getEngine();
+    engine.tuner.force('distance', 'matmul-heap');
+    try {
+      const n = 5000;
+      const x = engine.tensor(randomArray(n * 4, 9), [n, 4]);
+      const seen: number[] = [];
+      const r = await nearestRows(engine, x, x, 8, { self: true, onProgress: (done, total) => { expect(total).toBe(n); seen.push(done); } });
+      r.vals.dispose(); r.idx.dispose(); x.dispose();
+      expect(seen.length).toBeGreaterThan(2);
+      expect(seen[seen.length - 1]).toBe(n);
+      const steps = seen.map((v, i) => v - (i ? seen[i - 1] : 0));
+      // Block i does nb − i tiles of equal size: each step is smaller than the one before, by one tile.
+      for (let i = 1; i < steps.length; i++) expect(steps[i]).toBeLessThan(steps[i - 1]);
+      const tile = steps[0] / steps.length;
+      for (let i = 1; i < steps.length; i++) expect(Math.abs(steps[i - 1] - steps[i] - tile)).toBeLessThanOrEqual(1);
+    } finally {
+      engine.tuner.force('distance', undefined);
+    }
+  });
+});

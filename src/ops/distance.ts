@@ -87,6 +87,11 @@ interface Search {
   blocks: number;
   /** Query rows done after block i. */
   rowsAfter(i: number): number;
+  /**
+   * Fraction of the search's work done after block i, where blocks differ in cost (a self search
+   * by symmetric blocks does nb − i tiles in block i); progress reports this, so its ETA holds.
+   */
+  workAfter?(i: number): number;
   encode(i: number): Iterable<void> | void;
   dispose(): void;
 }
@@ -154,9 +159,12 @@ function prepareMatmulHeap(engine: Engine, data: Tensor, queries: Tensor, k: num
   owned.push(tile);
   const m = queries.rows;
   const rows = matmulHeapBlockRows(s);
+  const nb = Math.ceil(m / rows);
   return {
-    blocks: Math.ceil(m / rows),
+    blocks: nb,
     rowsAfter: (i) => Math.min(m, (i + 1) * rows),
+    // Blocks 0..i of a self search have done Σ (nb − r) of the nb(nb + 1)/2 tiles.
+    workAfter: self ? (i) => ((i + 1) * nb - (i * (i + 1)) / 2) / ((nb * (nb + 1)) / 2) : undefined,
     encode: (i) => encodeMatmulHeapBlock(engine, s, i, tile, vals, idx),
     dispose: () => { for (const t of owned) t.dispose(); },
   };
@@ -281,7 +289,7 @@ export async function nearestRows(engine: Engine, data: Tensor, queries: Tensor,
       }
       await engine.sync();
       lastYield = performance.now();
-      opts.onProgress?.(search.rowsAfter(i), queries.rows);
+      opts.onProgress?.(search.workAfter ? Math.round(search.workAfter(i) * queries.rows) : search.rowsAfter(i), queries.rows);
     }
   } catch (e) {
     vals.dispose(); idx.dispose();
