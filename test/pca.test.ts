@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError, PCA } from '../src/index.js';
+import { arrayRows } from '../src/models/pca/index.js';
 import { expectClose, gaussian, getEngine, rng } from './helpers.js';
 import { largestPrincipalAngle, refPca } from './reference/pca.js';
 
@@ -132,5 +133,43 @@ describe('PCA progress', () => {
       else expect(seen.filter(([v]) => v > 0 && v < 1000).length).toBeGreaterThan(2);
     }
     x.dispose();
+  });
+});
+
+describe('PCA on streamed rows (data larger than one GPU buffer)', () => {
+  it('fits and projects block by block, matching float64 and the in-memory fit', async () => {
+    const real = await getEngine();
+    // A 16 KiB binding: 900 rows × 30 columns go up in six blocks of 136 rows and one of 84.
+    const small = Object.create(real, { limits: { value: new Proxy(real.limits, {
+      get: (t, key) => (key === 'maxStorageBufferBindingSize' ? 16 * 1024 : Reflect.get(t, key)) }) } }) as typeof real;
+    const [n, d, k] = [900, 30, 4];
+    const data = spectrumData(n, d, Array.from({ length: d }, (_, i) => 10 * 0.8 ** i), 5);
+    let reads = 0;
+    const src = { ...arrayRows(data, n, d), read: (s: number, c: number) => { reads++; return data.slice(s * d, (s + c) * d); } };
+    const seen: number[] = [];
+    const pca = await PCA.fitRows(small, src, { components: k, onProgress: (v) => seen.push(v) });
+    expect(reads).toBe(2 * 7);
+    const ref = refPca(data, n, d);
+    const got = rows(pca.componentsHost, k, d);
+    expect(largestPrincipalAngle(got, ref.vectors.slice(0, k), d)).toBeLessThan(1e-3);
+    expectClose(pca.explainedVariance, ref.values.slice(0, k), 1e-4 * ref.values[0], 1e-3, 'explained variance');
+    expectClose(pca.explainedVarianceRatio, ref.values.slice(0, k).map((v) => v / ref.total), 1e-5, 1e-3, 'ratio');
+    expectClose(await pca.mean.read(), ref.mean, 1e-5, 1e-5, 'mean');
+    expect(seen[seen.length - 1]).toBe(1000);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThan(seen[i - 1]);
+    // Projection block by block equals the in-memory projection.
+    const x = real.tensor(data, [n, d]);
+    const whole = pca.transform(x);
+    const streamed = await pca.transformRows(src);
+    expectClose(streamed, await whole.read(), 1e-5, 1e-5, 'projection');
+    whole.dispose(); x.dispose(); pca.dispose();
+  });
+
+  it('names the first row with NaN or Inf, counted across blocks', async () => {
+    const engine = await getEngine();
+    const [n, d] = [300, 5];
+    const data = spectrumData(n, d, [3, 2, 1, 1, 1], 2);
+    data[257 * d + 3] = Number.POSITIVE_INFINITY;
+    await expect(PCA.fitRows(engine, arrayRows(data, n, d), { components: 2 })).rejects.toThrow(/row 257 has NaN or Inf values \(column 3\)/);
   });
 });

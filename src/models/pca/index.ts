@@ -7,6 +7,8 @@ import { checkedRowNorms } from '../knn/exact.js';
 import { chooseOperator, covarianceOperator, dataOperator, type OperatorChoice } from './operator.js';
 import { gramEigenpairs } from './gram.js';
 import { topEigenpairs } from './subspace.js';
+import { streamedCovariance, streamedTransform, type RowSource } from './stream.js';
+export { arrayRows, type RowSource } from './stream.js';
 
 export interface PcaOptions {
   /** Number of principal components to keep, 1..min(points, dims). */
@@ -98,6 +100,40 @@ export class PCA {
       mean.dispose();
       throw e;
     }
+    return PCA.fromEigen(engine, mean, eig, totalVariance);
+  }
+
+  /**
+   * Fits on rows handed out block by block (`RowSource`): for data larger than one GPU buffer (or
+   * than the memory the GPU can spare), read from a file as it goes. Two passes (means, then the
+   * covariance), each block uploaded, used and released; the result equals `fit` on the whole matrix
+   * up to float32 rounding. Needs the d×d covariance to fit one storage binding.
+   */
+  static async fitRows(engine: Engine, src: RowSource, opts: PcaOptions): Promise<PCA> {
+    const { rows: n, cols: d } = src;
+    const k = opts.components;
+    if (n < 2) throw new InvalidInputError(`PCA.fitRows: needs at least 2 points, got ${n}.`);
+    if (!Number.isInteger(k) || k < 1 || k > Math.min(n, d)) {
+      throw new InvalidInputError(`PCA.fitRows: components must be an integer in 1..${Math.min(n, d)}, got ${k}.`);
+    }
+    const progress = fitProgress('covariance', n, d, k, opts.onProgress);
+    const { op, mean } = await streamedCovariance(engine, src, { signal: opts.signal, onRows: progress.rows, what: 'PCA.fitRows' });
+    let eig;
+    try {
+      eig = await topEigenpairs(engine, op, k, { seed: opts.seed ?? 1, method: opts.method ?? 'covariance', onProgress: progress.eigen, signal: opts.signal });
+    } catch (e) {
+      mean.dispose();
+      throw e;
+    } finally {
+      op.dispose();
+    }
+    return PCA.fromEigen(engine, mean, eig, op.totalVariance);
+  }
+
+  private static async fromEigen(engine: Engine, mean: Tensor, eig: { values: Float64Array; vectors: Float64Array; iterations: number },
+    totalVariance: number): Promise<PCA> {
+    const k = eig.values.length;
+    const d = mean.size;
     const meanHost = await mean.read();
     const negProj = new Float32Array(k);
     for (let i = 0; i < k; i++) {
@@ -110,6 +146,13 @@ export class PCA {
     const components = engine.tensor(Float32Array.from(eig.vectors), [k, d], { label: 'pca.components' });
     const projectedMean = engine.tensor(negProj, [k], { label: 'pca.projectedMean' });
     return new PCA(engine, components, mean, variance, ratio, eig.vectors, projectedMean, eig.iterations);
+  }
+
+
+  /** Projects a streamed source block by block; the result [rows, components] is gathered on the host. */
+  transformRows(src: RowSource, opts: { signal?: AbortSignal; onRows?: (done: number, total: number) => void } = {}): Promise<Float32Array> {
+    if (src.cols !== this.dims) throw new ShapeError(`PCA.transformRows: rows have ${src.cols} columns, the fit had ${this.dims}.`);
+    return streamedTransform(this.engine, src, this.count, (x) => this.transform(x), opts);
   }
 
   /** Projects x [n, dims] onto the components: (x − mean)·componentsᵀ, [n, components]. */
