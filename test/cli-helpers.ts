@@ -5,6 +5,7 @@ import { afterAll, vi } from 'vitest';
 import { main } from '../src/cli/program.js';
 import { encodeNpy } from '../src/io/npy.js';
 import { getEngine } from './helpers.js';
+import type { Engine } from '../src/index.js';
 
 export interface CliResult { code: number; stdout: string; stderr: string }
 
@@ -12,13 +13,13 @@ export interface CliResult { code: number; stdout: string; stderr: string }
  * Runs the CLI in this process and captures what it prints. Every run borrows the test file's one
  * engine (as each CLI process has one), instead of creating and destroying a device per run.
  */
-export async function runCli(args: string[], signal?: AbortSignal): Promise<CliResult> {
+export async function runCli(args: string[], signal?: AbortSignal, engine: () => Promise<Engine> = getEngine): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const out = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => { stdout += String(s); return true; });
   const err = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => { stderr += String(s); return true; });
   try {
-    const code = await main(['node', 'latentgpu', ...args], { signal, engine: getEngine });
+    const code = await main(['node', 'latentgpu', ...args], { signal, engine });
     return { code, stdout, stderr: stderr.split('\n').filter((l) => !/no hardware GPU found/.test(l)).join('\n') };
   } finally {
     out.mockRestore();

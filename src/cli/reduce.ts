@@ -3,7 +3,8 @@ import type { Dataset } from '../io/dataset.js';
 import { RunContext, type CliEnv, type CommonOptions } from './context.js';
 import { emitPlot, emitTable, labelColumn, openExplorer } from './output.js';
 import { checkAllOutputs } from './preflight.js';
-import { embeddingMetrics } from './stages.js';
+import { embeddingMetrics, type DataInput } from './stages.js';
+import { arrayRows } from '../models/pca/index.js';
 
 const METRIC_NAMES: Record<string, string> = { knn_accuracy_10: '10-NN accuracy', trustworthiness_10: 'trustworthiness' };
 
@@ -12,12 +13,16 @@ const METRIC_NAMES: Record<string, string> = { knn_accuracy_10: '10-NN accuracy'
  * embedding back once, then write -o, --plot, metrics and the summary.
  */
 export async function runReduce(command: string, input: string, opts: CommonOptions, env: CliEnv,
-  compute: (ctx: RunContext, x: Tensor, ds: Dataset) => Promise<Tensor>): Promise<void> {
+  compute: (ctx: RunContext, x: DataInput, ds: Dataset) => Promise<Tensor>): Promise<void> {
   const ctx = new RunContext(command, opts, env);
   try {
     checkAllOutputs(ctx);
     const ds = await ctx.load(input);
-    const x = await ctx.upload(ds.x, ds.n, ds.d, ds.name);
+    // Data larger than one GPU buffer stays on the host and is streamed to PCA block by block.
+    const engine = await ctx.engine();
+    const x: DataInput = ds.n * ds.d * 4 > engine.limits.maxBufferSize
+      ? arrayRows(ds.x, ds.n, ds.d)
+      : await ctx.upload(ds.x, ds.n, ds.d, ds.name);
     ctx.checkAbort();
     const emb = await compute(ctx, x, ds);
     ctx.checkAbort();

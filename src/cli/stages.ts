@@ -4,7 +4,8 @@ import type { Tensor } from '../engine/tensor.js';
 import { writeAtomic } from '../io/write.js';
 import { Autoencoder, VariationalAutoencoder } from '../models/autoencoder/index.js';
 import { knnAccuracy, trustworthiness } from '../metrics/quality.js';
-import { PCA } from '../models/pca/index.js';
+import { PCA, type RowSource } from '../models/pca/index.js';
+import { formatBytes } from '../engine/errors.js';
 import { round } from './progress.js';
 import type { RunContext } from './context.js';
 
@@ -17,17 +18,41 @@ export function parseVia(value: string): ViaSpec {
   return { method: m[1] as 'pca' | 'ae', dims: Number(m[2]) };
 }
 
-/** PCA to `dims` components as a timed stage; the projection stays on the GPU. */
-export async function pcaStage(ctx: RunContext, x: Tensor, dims: number, seed: number): Promise<Tensor> {
+/**
+ * The input of a reducing command: on the GPU as one tensor, or (larger than one GPU buffer) rows
+ * streamed from the host, which only PCA takes.
+ */
+export type DataInput = Tensor | RowSource;
+
+export function isStreamed(x: DataInput): x is RowSource {
+  return !('dtype' in x);
+}
+
+/** The input as one GPU tensor, or a clear error naming what needs it and what to do instead. */
+export function wholeTensor(x: DataInput, what: string): Tensor {
+  if (!isStreamed(x)) return x;
+  throw new InvalidInputError(`the data (${x.rows}×${x.cols}, ${formatBytes(x.rows * x.cols * 4)} as float32) is larger than one buffer ` +
+    `of this GPU, and ${what} needs it in one. PCA streams such data: use --via pca:50 (or reduce it first with latentgpu pca), or --limit.`);
+}
+
+/** PCA to `dims` components as a timed stage; the projection stays on the GPU. Streamed rows are fitted and projected block by block. */
+export async function pcaStage(ctx: RunContext, x: DataInput, dims: number, seed: number): Promise<Tensor> {
   const engine = await ctx.engine();
   if (dims > Math.min(x.rows, x.cols)) {
     throw new InvalidInputError(`PCA to ${dims} dimensions needs at least ${dims} rows and columns; the data is ${x.rows}×${x.cols}.`);
   }
   return ctx.reporter.stage('pca', async (p) => {
-    const pca = await PCA.fit(engine, x, { components: dims, seed, signal: ctx.signal, onProgress: (d, t) => p.update(d, t) });
+    const onProgress = (d: number, t: number) => { p.update(d, t); ctx.checkAbort(); };
+    const streamed = isStreamed(x);
+    const pca = streamed
+      ? await PCA.fitRows(engine, x, { components: dims, seed, signal: ctx.signal, onProgress })
+      : await PCA.fit(engine, x, { components: dims, seed, signal: ctx.signal, onProgress });
     try {
-      ctx.summary.pca = { components: dims, explained_variance: round(pca.explainedVarianceRatio.reduce((a, b) => a + b, 0), 4) };
-      return ctx.track(pca.transform(x));
+      ctx.summary.pca = { components: dims, explained_variance: round(pca.explainedVarianceRatio.reduce((a, b) => a + b, 0), 4),
+        ...(streamed ? { streamed: true } : {}) };
+      if (!streamed) return ctx.track(pca.transform(x));
+      const z = await pca.transformRows(x, { signal: ctx.signal });
+      return ctx.track(engine.tensor(z, [x.rows, dims], { label: 'pca.projection' }));
     } finally {
       pca.dispose();
     }
@@ -98,10 +123,11 @@ export async function trainAutoencoder(ctx: RunContext, x: Tensor, host: Float32
 }
 
 /** Applies `--via`: PCA, or an autoencoder trained on the data, giving its codes. */
-export async function viaStage(ctx: RunContext, x: Tensor, host: Float32Array, via: ViaSpec | undefined, seed: number,
+export async function viaStage(ctx: RunContext, input: DataInput, host: Float32Array, via: ViaSpec | undefined, seed: number,
   ae: { epochs: number; batchSize: number }): Promise<Tensor> {
+  if (via?.method === 'pca' && via.dims < input.cols) return pcaStage(ctx, input, via.dims, seed);
+  const x = wholeTensor(input, via ? `--via ${via.method}:${via.dims}` : 'this method without --via');
   if (!via || via.dims >= x.cols) return x;
-  if (via.method === 'pca') return pcaStage(ctx, x, via.dims, seed);
   const model = await trainAutoencoder(ctx, x, host, {
     variational: false, layers: [Math.max(via.dims, Math.min(256, x.cols)), via.dims], epochs: ae.epochs, batchSize: ae.batchSize, seed,
   });
@@ -117,13 +143,15 @@ export const ACCURACY_SAMPLE = 100_000;
  * With labels: 10-NN classification accuracy of the embedding (5-fold, as scikit-learn scores
  * embeddings) and trustworthiness of its 10-neighbourhoods against the input (Venna & Kaski 2001).
  */
-export async function embeddingMetrics(ctx: RunContext, x: Tensor, emb: Tensor, labels: Int32Array | undefined): Promise<void> {
+export async function embeddingMetrics(ctx: RunContext, x: DataInput, emb: Tensor, labels: Int32Array | undefined): Promise<void> {
   if (!labels || emb.rows < 25 || ctx.opts.metrics === false) return;
   const engine = await ctx.engine();
+  if (isStreamed(x)) ctx.reporter.note('metrics: trustworthiness is skipped for input larger than one GPU buffer (it compares with the input\'s own neighbours).');
   const metrics = await ctx.reporter.stage('metrics', async (p) => {
     const accuracy = await knnAccuracy(engine, emb, labels, 10, 5, { sample: ACCURACY_SAMPLE, seed: 1 });
     p.update(1, 2);
     ctx.checkAbort();
+    if (isStreamed(x)) return { knn_accuracy_10: round(accuracy, 4) };
     const trust = await trustworthiness(engine, x, emb, 10, { sample: TRUSTWORTHINESS_SAMPLE, seed: 1 });
     p.update(2, 2);
     return { knn_accuracy_10: round(accuracy, 4), trustworthiness_10: round(trust, 4) };

@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { addCommonOptions, parseIntList, parseIntOption, type CommonOptions, type CliEnv } from '../context.js';
 import { runReduce } from '../reduce.js';
-import { trainAutoencoder } from '../stages.js';
+import { trainAutoencoder, wholeTensor } from '../stages.js';
 
 interface AeCliOptions extends CommonOptions {
   dims?: number; layers?: number[]; epochs: number; batchSize: number; loss?: 'bce' | 'mse'; saveModel?: string;
@@ -34,7 +34,8 @@ function register(program: Command, env: CliEnv, name: 'ae' | 'vae'): void {
   addCommonOptions(cmd)
     .addHelpText('after', `\nExamples:\n  latentgpu ${name} fashion-mnist --limit 10000 --layers 256,2 --epochs 20 --plot ${name}.png\n` +
       `  latentgpu ${name} data.npy --layers 256,64 -o codes.npy --save-model ${name}.safetensors`)
-    .action((input: string, opts: AeCliOptions) => runReduce(name, input, opts, env, async (ctx, x, ds) => {
+    .action((input: string, opts: AeCliOptions) => runReduce(name, input, opts, env, async (ctx, input_, ds) => {
+      const x = wholeTensor(input_, `latentgpu ${name}`);
       const model = await trainAutoencoder(ctx, x, ds.x, {
         variational, layers: encoderLayers(opts, ds.d), epochs: opts.epochs, batchSize: opts.batchSize, seed: opts.seed,
         loss: opts.loss, saveModel: opts.saveModel, force: opts.force,
