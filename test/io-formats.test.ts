@@ -149,7 +149,7 @@ describe('writers', () => {
   });
   it('refuses data larger than the adapter, naming the limit', () => {
     expect(() => assertFitsAdapter(1_000_000, 784, { maxBufferSize: 2 ** 31 }, 'big.npy'))
-      .toThrow('big.npy (1000000×784 float32, 2.9 GiB) is more than this adapter can hold in one buffer (maxBufferSize 2.0 GiB); use --limit 684784 or fewer rows.');
+      .toThrow('big.npy (1000000×784 float32, 2.9 GiB) is more than this adapter can hold in one buffer (maxBufferSize 2.0 GiB); use --limit 684784 or fewer rows, or reduce the columns first: latentgpu pca (which streams such data) --dims 50 -o reduced.npy.');
   });
 });
 

@@ -105,7 +105,8 @@ export function assertFitsAdapter(rows: number, cols: number, limits: Pick<GPUSu
   const bytes = rows * cols * 4;
   if (bytes > limits.maxBufferSize) {
     throw new LimitError(`${what} (${rows}×${cols} float32, ${formatBytes(bytes)}) is more than this adapter can hold in one buffer ` +
-      `(maxBufferSize ${formatBytes(limits.maxBufferSize)}); use --limit ${Math.floor(limits.maxBufferSize / (cols * 4))} or fewer rows.`,
+      `(maxBufferSize ${formatBytes(limits.maxBufferSize)}); use --limit ${Math.floor(limits.maxBufferSize / (cols * 4))} or fewer rows` +
+      (cols > 50 ? ', or reduce the columns first: latentgpu pca (which streams such data) --dims 50 -o reduced.npy.' : '.'),
     'maxBufferSize', limits.maxBufferSize, bytes);
   }
 }
