@@ -4,7 +4,8 @@ import type { Engine } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
 import { createEngine } from '../index.js';
 import { parseAdapterChoice } from '../gpu/types.js';
-import { loadDataset, type Dataset } from '../io/dataset.js';
+import type { Dataset } from '../io/dataset.js';
+import { loadDatasetAsync } from '../io/load.js';
 import { sameFile } from '../io/write.js';
 import type { Split } from '../io/fashion-mnist.js';
 import { Reporter, round } from './progress.js';
@@ -158,11 +159,11 @@ export class RunContext {
         }
       }
     }
-    return this.reporter.stage('load', (p) => {
-      const ds = loadDataset(input, {
+    return this.reporter.stage('load', async (p) => {
+      const ds = await loadDatasetAsync(input, {
         labels: this.opts.labels, ignoreColumns: this.opts.ignore, split: this.opts.split, limit: this.opts.limit, dropInvalid: this.opts.dropInvalid,
         header: this.opts.header, comment: this.opts.comment,
-        onProgress: (done, total) => p.update(done, total || undefined),
+        onProgress: (done, total) => p.update(done, total || undefined), onNote: (m) => this.reporter.note(m),
       });
       this.summary.input = { name: ds.name, format: ds.format, rows: ds.n, cols: ds.d, dropped: ds.dropped, labelled: !!ds.labels };
       if (ds.dropped) this.reporter.note(`${ds.name}: skipped ${ds.dropped} row${ds.dropped > 1 ? 's' : ''} with NaN, Inf or missing values.`);
