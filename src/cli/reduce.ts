@@ -17,7 +17,7 @@ export async function runReduce(command: string, input: string, opts: CommonOpti
   try {
     checkAllOutputs(ctx);
     const ds = await ctx.load(input);
-    const x = await ctx.upload(ds.x, ds.n, ds.d, ds.name);
+    const x = await ctx.uploadDataset(ds);
     ctx.checkAbort();
     const emb = await compute(ctx, x, ds);
     ctx.checkAbort();

@@ -6,7 +6,7 @@ import { isNumberCell, readDelimited } from './delimited.js';
 import { headerNamesColumn } from './labels-spec.js';
 import { loadFashionMnist, type Split } from './fashion-mnist.js';
 import { parseIdx } from './idx.js';
-import { NPY_MAGIC, readNpyMatrix } from './npy.js';
+import { closeNpy, NPY_MAGIC, openNpy, readNpyMatrix, readNpyRows } from './npy.js';
 import type { DatasetMetadata } from './columnar.js';
 import { PARQUET_MAGIC } from './parquet.js';
 import { ARROW_MAGIC } from './arrow.js';
@@ -28,6 +28,17 @@ export interface Dataset {
   images?: { width: number; height: number };
   /** Parquet/Arrow columns kept beside the vectors (ids, titles, …), one value per kept row. */
   metadata?: DatasetMetadata;
+  /**
+   * Set when the rows are still in the file (`LoadOptions.stream`): `x` is then read on first use, and
+   * `RunContext.uploadDataset` copies the rows to the GPU chunk by chunk without it.
+   */
+  source?: RowSource;
+}
+
+/** Rows kept in their file until asked for. */
+export interface RowSource {
+  /** Reads rows `start … start+count` into `dest` (row-major, at least `count`·d values). */
+  read(start: number, count: number, dest: Float32Array): void;
 }
 
 export interface LoadOptions {
@@ -46,6 +57,11 @@ export interface LoadOptions {
   /** The name used in messages (default: the file's name). */
   name?: string;
   onProgress?: (done: number, total: number) => void;
+  /**
+   * `.npy` files: check the rows in chunks and leave them in the file (see `Dataset.source`), so that
+   * the GPU upload is the only full copy. The file must stay in place until the data is used.
+   */
+  stream?: boolean;
   /** Told what was skipped beyond NaN rows (Parquet/Arrow null or ragged vectors with `dropInvalid`). */
   onNote?: (message: string) => void;
 }
@@ -176,7 +192,7 @@ export function loadDataset(input: string, opts: LoadOptions = {}): Dataset {
   if (needsSpool(input)) {
     const copy = spool(input);
     try {
-      return loadDataset(copy.path, { ...opts, name: input === '-' ? 'stdin' : basename(input) });
+      return loadDataset(copy.path, { ...opts, stream: false, name: input === '-' ? 'stdin' : basename(input) });
     } finally {
       copy.remove();
     }
@@ -220,8 +236,10 @@ export function loadDataset(input: string, opts: LoadOptions = {}): Dataset {
     lines = t.lines;
     labelStrings = t.labels;
   } else if (format === 'npy') {
-    const m = readNpyMatrix(input, { limit: opts.limit, scaleBytes: true, name });
-    ds = { name, format, x: m.data, n: m.rows, d: m.cols, dropped: 0 };
+    ds = (opts.stream && streamedNpy(input, name, opts.limit)) || (() => {
+      const m = readNpyMatrix(input, { limit: opts.limit, scaleBytes: true, name });
+      return { name, format, x: m.data, n: m.rows, d: m.cols, dropped: 0 };
+    })();
   } else {
     const a = parseIdx(readFileSync(input), name, opts.limit);
     const d = a.shape.slice(1).reduce((p, q) => p * q, 1);
@@ -244,5 +262,44 @@ export function loadDataset(input: string, opts: LoadOptions = {}): Dataset {
   }
   if (labelStrings) Object.assign(ds, encodeLabels(labelStrings));
   if (ds.n === 0 || ds.d === 0) throw new InvalidInputError(`${name} has no data (shape ${ds.n}×${ds.d}).`);
-  return checkFinite(ds, opts.dropInvalid ?? false, lines);
+  return ds.source ? ds : checkFinite(ds, opts.dropInvalid ?? false, lines);
+}
+
+const STREAM_CHUNK = 16 * 1024 * 1024;
+
+/**
+ * A C-order `.npy` dataset left in its file: its rows are read once here, in 16 MiB chunks, to check
+ * that all are finite; `x` is read on first use. Undefined (read it whole) when some row is not
+ * finite, so that the usual message or `--drop-invalid` applies, or for a Fortran-order matrix.
+ */
+function streamedNpy(path: string, name: string, limit?: number): Dataset | undefined {
+  const scan = openNpy(path, { scaleBytes: true, name });
+  const { cols: d, header } = scan;
+  const n = Math.min(scan.fileRows, limit ?? Infinity);
+  try {
+    if ((header.fortran && d > 1) || n * d === 0) return undefined;
+    const per = Math.max(1, Math.floor(STREAM_CHUNK / 4 / d));
+    const chunk = new Float32Array(Math.min(n, per) * d);
+    for (let r = 0; r < n; r += per) {
+      const k = Math.min(per, n - r);
+      readNpyRows(scan, r, k, chunk);
+      for (let i = 0; i < k * d; i++) if (!Number.isFinite(chunk[i])) return undefined;
+    }
+  } finally {
+    closeNpy(scan);
+  }
+  const source: RowSource = {
+    read(start, count, dest) {
+      const src = openNpy(path, { scaleBytes: true, name });
+      try { readNpyRows(src, start, count, dest); } finally { closeNpy(src); }
+    },
+  };
+  let x: Float32Array | undefined;
+  const ds = { name, format: 'npy', n, d, dropped: 0, source } as Dataset;
+  Object.defineProperty(ds, 'x', {
+    enumerable: true, configurable: true,
+    get: () => (x ??= readNpyMatrix(path, { limit, scaleBytes: true, name }).data),
+    set: (v: Float32Array) => { x = v; },
+  });
+  return ds;
 }
