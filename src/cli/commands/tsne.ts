@@ -70,7 +70,7 @@ export function registerTsne(program: Command, env: CliEnv): void {
       const via = defaultVia(opts, ds.n, ds.d);
       const start = chooseInit(opts.init, via ? Math.min(via.dims, ds.d) : ds.d, opts.dims, via ? `--via ${via.method}:${via.dims}` : ds.name);
       if (start.note) ctx.reporter.note(start.note);
-      const z = await viaStage(ctx, x, ds.x, via, opts.seed, { epochs: opts.epochs, batchSize: opts.batchSize });
+      const z = await viaStage(ctx, x, () => ds.x, via, opts.seed, { epochs: opts.epochs, batchSize: opts.batchSize });
       ctx.checkAbort();
       const engine = await ctx.engine();
       const graph = await ctx.reporter.stage('knn', (p) => knnGraph(engine, z, neighboursFor(opts.perplexity), {

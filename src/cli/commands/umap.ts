@@ -49,7 +49,7 @@ export function registerUmap(program: Command, env: CliEnv): void {
       resolveOptions(params);
       checkSize(ds.n, opts.neighbors);
       const via = opts.via === 'none' ? undefined : opts.via ?? (ds.d > DEFAULT_VIA_ABOVE ? { method: 'pca' as const, dims: DEFAULT_VIA_ABOVE } : undefined);
-      const z = await viaStage(ctx, x, ds.x, via, opts.seed, { epochs: opts.aeEpochs, batchSize: opts.batchSize });
+      const z = await viaStage(ctx, x, () => ds.x, via, opts.seed, { epochs: opts.aeEpochs, batchSize: opts.batchSize });
       ctx.checkAbort();
       const engine = await ctx.engine();
       const graph = await ctx.reporter.stage('knn', (p) => {
