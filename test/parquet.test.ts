@@ -226,3 +226,19 @@ describe('Parquet through the CLI', () => {
     expect(meta[2]).toBe('9007199254740994\titem "1", ok\tdog');
   });
 });
+
+describe('Parquet in the explorer', () => {
+  it('gives the page the vectors, the label column and the other columns', async () => {
+    const { parseParquet } = await import('../demo/src/parquet-file.js');
+    const rows = values(12, 4, 11);
+    const bytes = readFileSync(listFile('page.parquet', rows, 5));
+    const data = await parseParquet(new Blob([bytes]), 'page.parquet');
+    expect([data.n, data.d, data.x]).toEqual([12, 4, f32(rows)]);
+    expect(data.classNames).toEqual(['cat', 'dog', 'emu']);
+    expect(Array.from(data.labels!)).toEqual(Array.from({ length: 12 }, (_, i) => i % 3));
+    expect(data.columns!.map((c) => c.name)).toEqual(['category', 'id', 'title']);
+    expect(data.columns![1].strings![11]).toBe('9007199254741004');
+    const ragged = readFileSync(listFile('page-ragged.parquet', [[1, 2], [3]], 5));
+    await expect(parseParquet(new Blob([ragged]), 'r.parquet')).rejects.toThrow(/r.parquet row 1 \(0-based\).*has 1 values, expected 2/);
+  });
+});
