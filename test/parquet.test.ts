@@ -97,6 +97,9 @@ describe('Parquet input', () => {
       rowGroupSize: 4,
     });
     writeFileSync(at('cols.parquet'), new Uint8Array(buf));
+    const notes: string[] = [];
+    expect((await loadDatasetAsync(at('cols.parquet'), { labels: 'kind', onNote: (m) => notes.push(m) })).d).toBe(5);
+    expect(notes).toEqual(['cols.parquet: the vector includes the numeric column key; if it is an id, leave it out with --ignore key.']);
     const ds = await loadDatasetAsync(at('cols.parquet'), { labels: 'kind', ignoreColumns: ['key'] });
     expect(ds.d).toBe(4);
     expect(ds.x).toEqual(Float32Array.from({ length: n * 4 }, (_, k) => [a, b, c, e.map(Number)][k % 4][Math.floor(k / 4)]));

@@ -119,7 +119,7 @@ export async function readArrow(path: string, opts: ColumnarOptions): Promise<Co
   if (rows === 0) throw new InvalidInputError(`${name} has no rows.`);
   const { x, d } = sink.finish();
   return {
-    x, n: rows, d, labels: sink.labels, note: sink.note(),
+    x, n: rows, d, labels: sink.labels, notes: [plan.note, sink.note()].filter((m): m is string => m !== undefined),
     columns: plan.list ? Array.from({ length: d }, (_, k) => `${plan.vectors[0]}[${k}]`) : plan.vectors,
     metadata: sink.metadata.names.length ? sink.metadata : undefined,
   };

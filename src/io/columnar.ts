@@ -28,7 +28,11 @@ export interface ColumnPlan {
   list: boolean;
   label?: string;
   metadata: ColumnInfo[];
+  /** Said when the vector takes in numeric columns whose names suggest ids or row numbers. */
+  note?: string;
 }
+
+const ID_LIKE = /^(id|ids|idx|index|key|row|row_?id|.*_id)$/i;
 
 function resolve(spec: string, columns: ColumnInfo[], name: string, option: string): ColumnInfo | undefined {
   const byName = columns.find((c) => c.name === spec);
@@ -68,7 +72,9 @@ export function planColumns(columns: ColumnInfo[], opts: { labels?: string; igno
       `(columns: ${listNames(columns)}).`);
   }
   const metadata = columns.filter((c) => c !== label && !vectors.includes(c) && (c.kind === 'number' || c.kind === 'text'));
-  return { vectors: vectors.map((c) => c.name), list: lists.length === 1, label: label?.name, metadata };
+  const ids = lists.length ? [] : vectors.filter((c) => ID_LIKE.test(c.name)).map((c) => c.name);
+  const note = ids.length ? `${name}: the vector includes the numeric column${ids.length > 1 ? 's' : ''} ${ids.join(', ')}; if ${ids.length > 1 ? 'they are ids, leave them' : 'it is an id, leave it'} out with --ignore ${ids.join(',')}.` : undefined;
+  return { vectors: vectors.map((c) => c.name), list: lists.length === 1, label: label?.name, metadata, note };
 }
 
 type Cell = number | bigint | boolean | string | Date | null | undefined | object;

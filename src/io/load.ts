@@ -79,6 +79,6 @@ export async function loadDatasetAsync(input: string, opts: LoadOptions = {}): P
   }
   if (labelStrings) Object.assign(ds, encodeLabels(labelStrings));
   if (ds.n === 0 || ds.d === 0) throw new InvalidInputError(`${name} has no data (shape ${ds.n}×${ds.d}).`);
-  if (table.note) opts.onNote?.(table.note);
+  for (const m of table.notes) opts.onNote?.(m);
   return checkFinite(ds, opts.dropInvalid ?? false);
 }

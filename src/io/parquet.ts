@@ -18,8 +18,8 @@ export interface ColumnarTable {
   columns: string[];
   labels?: string[];
   metadata?: DatasetMetadata;
-  /** Set when --drop-invalid turned null or ragged lists into NaN rows (dropped with the other NaN rows). */
-  note?: string;
+  /** What the user should know: id-like columns taken as features, null or ragged lists skipped with --drop-invalid. */
+  notes: string[];
 }
 
 export interface ColumnarOptions {
@@ -121,7 +121,7 @@ export async function readParquet(file: AsyncBuffer, opts: ColumnarOptions, meta
   if (start < rows) throw new InvalidInputError(`${name}: the row groups hold ${start} rows, but the footer says ${total}; the file is damaged.`);
   const { x, d } = sink.finish();
   return {
-    x, n: rows, d, labels: sink.labels, note: sink.note(),
+    x, n: rows, d, labels: sink.labels, notes: [plan.note, sink.note()].filter((m): m is string => m !== undefined),
     columns: plan.list ? Array.from({ length: d }, (_, k) => `${plan.vectors[0]}[${k}]`) : plan.vectors,
     metadata: sink.metadata.names.length ? sink.metadata : undefined,
   };
