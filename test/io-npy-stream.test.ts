@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { execFileSync, spawn } from 'node:child_process';
 import { loadDataset } from '../src/io/dataset.js';
+import { loadDatasetAsync } from '../src/io/load.js';
 import { openNpy, closeNpy, readNpyMatrix, readNpyRows } from '../src/io/npy.js';
 import { RunContext } from '../src/cli/context.js';
 import { getEngine, randomArray } from './helpers.js';
@@ -111,6 +113,17 @@ describe('NPY left in its file (stream: true)', () => {
     expect(() => loadDataset(path, { stream: true })).toThrow(/1 row \(row 2, 0-based\)/);
     const ds = loadDataset(path, { stream: true, dropInvalid: true });
     expect([ds.source, ds.n, Array.from(ds.keptRows!)]).toEqual([undefined, 3, [0, 1, 3]]);
+  });
+
+  it('reads a pipe whole: its temporary copy is gone once loaded', async () => {
+    const values = randomArray(20 * 3, 4);
+    const file = npy('piped.npy', '<f4', [20, 3], values);
+    const fifo = at('fifo');
+    execFileSync('mkfifo', [fifo]);
+    const writer = spawn('sh', ['-c', `cat ${file} > ${fifo}`]);
+    const ds = await loadDatasetAsync(fifo, { stream: true });
+    writer.kill();
+    expect([ds.name, ds.source, ds.x]).toEqual(['fifo', undefined, values]);
   });
 
   it('uploads slice by slice from the file, equal to the file', async () => {

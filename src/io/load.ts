@@ -54,7 +54,8 @@ export async function loadDatasetAsync(input: string, opts: LoadOptions = {}): P
   if (needsSpool(input)) {
     const copy = spool(input);
     try {
-      return await loadDatasetAsync(copy.path, { ...opts, name: input === '-' ? 'stdin' : basename(input) });
+      // The copy is removed on return, so its rows cannot be left in it (stream: false).
+      return await loadDatasetAsync(copy.path, { ...opts, stream: false, name: input === '-' ? 'stdin' : basename(input) });
     } finally {
       copy.remove();
     }
