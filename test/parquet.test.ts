@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { parquetMetadata } from 'hyparquet';
-import { Field, FixedSizeList, Float32, Float64, Int64, tableFromArrays, tableToIPC, Table, vectorFromArray, Utf8 } from 'apache-arrow';
+import { DataType, Field, FixedSizeList, Float32, Float64, Int64, List, tableFromArrays, tableToIPC, Table, vectorFromArray, Utf8 } from 'apache-arrow';
 import { detectFormat } from '../src/io/dataset.js';
 import { loadDatasetAsync } from '../src/io/load.js';
 
@@ -199,6 +199,19 @@ describe('Arrow IPC input', () => {
     const withNull = new Table({ a: vectorFromArray([1.5, null, 2.5], new Float64()), b: vectorFromArray([1, 2, 3], new Float64()) });
     writeFileSync(at('null.arrow'), tableToIPC(withNull, 'file'));
     await expect(loadDatasetAsync(at('null.arrow'))).rejects.toThrow(/1 row \(row 1, 0-based\)/);
+  });
+
+  it('reads a variable-length list<double> with a dictionary-encoded label column; a ragged row is named or skipped', async () => {
+    const lists = [[1.5, 2], [3, 4.25], [5], [6, 7]];
+    const t = new Table({
+      v: vectorFromArray(lists, new List(new Field('item', new Float64(), true))),
+      kind: vectorFromArray(['b', 'a', 'b', 'c']),
+    });
+    expect(DataType.isDictionary(t.getChild('kind')!.type)).toBe(true);
+    writeFileSync(at('var.arrows'), tableToIPC(t, 'stream'));
+    await expect(loadDatasetAsync(at('var.arrows'), { labels: 'kind' })).rejects.toThrow(/row 2 \(0-based\).*"v" has 1 values, expected 2 like row 0/);
+    const ds = await loadDatasetAsync(at('var.arrows'), { labels: 'kind', dropInvalid: true });
+    expect([Array.from(ds.x), ds.classNames, Array.from(ds.labels!), Array.from(ds.keptRows!)]).toEqual([[1.5, 2, 3, 4.25, 6, 7], ['a', 'b', 'c'], [1, 0, 2], [0, 1, 3]]);
   });
 
   it('gives one sentence for a damaged Arrow file', async () => {

@@ -33,7 +33,8 @@ type Cells = ArrayLike<unknown>;
 function cells(data: Data): Cells {
   const t = data.type;
   const plain = (DataType.isFloat(t) && t.precision !== 0) || DataType.isInt(t); // Float16 is stored as raw bits
-  if (plain && data.nullCount === 0) return (data.values as unknown as Float32Array).subarray(data.offset, data.offset + data.length);
+  // apache-arrow slices value and offset buffers with the Data, so they start at its first row.
+  if (plain && data.nullCount === 0) return (data.values as unknown as Float32Array).subarray(0, data.length);
   const v = makeVector(data);
   return Array.from({ length: data.length }, (_, i) => (data.getValid(i) ? v.get(i) : null));
 }
@@ -48,11 +49,9 @@ function listCells(data: Data): Cells {
   const out: (Cells | null)[] = new Array(data.length);
   for (let i = 0; i < data.length; i++) {
     if (!data.getValid(i)) { out[i] = null; continue; }
-    const r = data.offset + i;
-    const s = fixed ? r * fixed : Number(offsets[r]);
-    const e = fixed ? s + fixed : Number(offsets[r + 1]);
-    const from = s - child.offset;
-    out[i] = ArrayBuffer.isView(values) ? (values as Float32Array).subarray(from, from + e - s) : Array.prototype.slice.call(values, from, from + e - s);
+    const s = fixed ? i * fixed : Number(offsets[i]);
+    const e = fixed ? s + fixed : Number(offsets[i + 1]);
+    out[i] = ArrayBuffer.isView(values) ? (values as Float32Array).subarray(s, e) : Array.prototype.slice.call(values, s, e);
   }
   return out;
 }
