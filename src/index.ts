@@ -15,6 +15,8 @@ export { fileTuneStore, cacheDir } from './gpu/tune-store-node.js';
 // Files (Node only): data sets, NPY/CSV/IDX in, NPY/CSV/projector and PNG plots out.
 export { loadFashionMnist, FASHION_MNIST_CLASSES, type LabelledImages } from './io/fashion-mnist.js';
 export { loadDataset, type Dataset, type LoadOptions } from './io/dataset.js';
+export { loadDatasetAsync } from './io/load.js';
+export type { DatasetMetadata } from './io/columnar.js';
 export { readNpyMatrix, encodeNpy } from './io/npy.js';
 export { parseIdx } from './io/idx.js';
 export { writeTable, type OutputTable } from './io/write.js';

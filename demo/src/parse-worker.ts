@@ -2,6 +2,7 @@
 // .npy is streamed: its header, then blocks of rows as they are read (see npy-stream.ts).
 import { parseFile } from './parsers.js';
 import { blockRows, npyBlock, npyLayout } from './npy-stream.js';
+import { parseParquet } from './parquet-file.js';
 
 const post = (msg: unknown, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(msg, transfer);
 
@@ -27,7 +28,7 @@ self.onmessage = async (ev: MessageEvent<{ file: File }>) => {
   const { file } = ev.data;
   try {
     if (file.name.toLowerCase().endsWith('.npy') && await streamNpy(file)) return;
-    const data = parseFile(file.name, await file.arrayBuffer());
+    const data = /\.(parquet|pq)$/i.test(file.name) ? await parseParquet(file, file.name) : parseFile(file.name, await file.arrayBuffer());
     const transfer: Transferable[] = [data.x!.buffer];
     if (data.labels) transfer.push(data.labels.buffer);
     if (data.images) transfer.push(data.images.pixels.buffer);

@@ -4,7 +4,8 @@ import type { Engine } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
 import { createEngine } from '../index.js';
 import { parseAdapterChoice } from '../gpu/types.js';
-import { loadDataset, type Dataset } from '../io/dataset.js';
+import type { Dataset } from '../io/dataset.js';
+import { loadDatasetAsync } from '../io/load.js';
 import { sameFile } from '../io/write.js';
 import type { Split } from '../io/fashion-mnist.js';
 import { Reporter, round } from './progress.js';
@@ -111,6 +112,8 @@ export function assertFitsAdapter(rows: number, cols: number, limits: Pick<GPUSu
   }
 }
 
+const UPLOAD_SLICE = 64 * 1024 * 1024;
+
 /** One CLI run: progress, timing, the engine, the loaded data and the final summary. */
 export class RunContext {
   readonly reporter: Reporter;
@@ -184,11 +187,11 @@ export class RunContext {
         }
       }
     }
-    return this.reporter.stage('load', (p) => {
-      const ds = loadDataset(input, {
+    return this.reporter.stage('load', async (p) => {
+      const ds = await loadDatasetAsync(input, {
         labels: this.opts.labels, ignoreColumns: this.opts.ignore, split: this.opts.split, limit: this.opts.limit, dropInvalid: this.opts.dropInvalid,
-        header: this.opts.header, comment: this.opts.comment,
-        onProgress: (done, total) => p.update(done, total || undefined),
+        header: this.opts.header, comment: this.opts.comment, stream: true,
+        onProgress: (done, total) => p.update(done, total || undefined), onNote: (m) => this.reporter.note(m),
       });
       this.summary.input = { name: ds.name, format: ds.format, rows: ds.n, cols: ds.d, dropped: ds.dropped, labelled: !!ds.labels };
       if (ds.dropped) this.reporter.note(`${ds.name}: skipped ${ds.dropped} row${ds.dropped > 1 ? 's' : ''} with NaN, Inf or missing values.`);
@@ -201,6 +204,27 @@ export class RunContext {
     const engine = await this.engine();
     assertFitsAdapter(rows, cols, engine.limits, label);
     return this.track(engine.tensor(x, [rows, cols], { label }));
+  }
+
+  /**
+   * Uploads a dataset's matrix in 64 MiB slices, straight from its file when it is still there
+   * (`Dataset.source`), so the host never holds a second full copy; every 1 GiB it waits for the
+   * queue, so that adapters which stage writes (Vulkan, D3D, Metal) free the staging as it goes.
+   */
+  async uploadDataset(ds: Dataset, sliceBytes = UPLOAD_SLICE): Promise<Tensor> {
+    const engine = await this.engine();
+    assertFitsAdapter(ds.n, ds.d, engine.limits, ds.name);
+    const t = this.track(engine.empty([ds.n, ds.d], 'f32', ds.name));
+    const per = Math.max(1, Math.floor(sliceBytes / 4 / ds.d));
+    const buffer = ds.source ? new Float32Array(Math.min(ds.n, per) * ds.d) : undefined;
+    for (let r = 0, slices = 1; r < ds.n; r += per, slices++) {
+      const k = Math.min(per, ds.n - r);
+      if (buffer) ds.source!.read(r, k, buffer);
+      engine.write(t, buffer ? buffer.subarray(0, k * ds.d) : ds.x.subarray(r * ds.d, (r + k) * ds.d), r * ds.d);
+      if (slices % 16 === 0) await engine.queue.onSubmittedWorkDone();
+      this.checkAbort();
+    }
+    return t;
   }
 
   /** Disposes `t` when the run ends. */

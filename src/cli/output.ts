@@ -40,8 +40,9 @@ export function explorerAvailable(root = projectRoot()): boolean {
 }
 
 /**
- * Text columns after the numbers: the label of each row when there are labels, and its row in the
- * input when --drop-invalid removed some (so that results can be joined back).
+ * Text columns after the numbers: the label of each row when there are labels, its row in the
+ * input when --drop-invalid removed some (so that results can be joined back), and the metadata
+ * columns of a Parquet/Arrow input.
  */
 export function labelColumn(ds: Dataset): Record<string, ArrayLike<string | number>> | undefined {
   const extra: Record<string, ArrayLike<string | number>> = {};
@@ -50,6 +51,8 @@ export function labelColumn(ds: Dataset): Record<string, ArrayLike<string | numb
     const names = ds.classNames ?? [];
     extra.label = Array.from(ds.labels, (l) => names[l] ?? String(l));
   }
+  // Parquet/Arrow metadata columns (ids, titles), renamed only if they clash with the two above.
+  ds.metadata?.names.forEach((name, i) => { extra[name in extra ? `${name}_` : name] = ds.metadata!.columns[i]; });
   return Object.keys(extra).length ? extra : undefined;
 }
 

@@ -4,7 +4,7 @@ import { RunContext, type CliEnv, type CommonOptions } from './context.js';
 import { emitPlot, emitTable, labelColumn, openExplorer } from './output.js';
 import { checkAllOutputs } from './preflight.js';
 import { embeddingMetrics, type DataInput } from './stages.js';
-import { arrayRows } from '../models/pca/index.js';
+import { arrayRows, type RowSource } from '../models/pca/index.js';
 
 const METRIC_NAMES: Record<string, string> = { knn_accuracy_10: '10-NN accuracy', trustworthiness_10: 'trustworthiness' };
 
@@ -18,11 +18,9 @@ export async function runReduce(command: string, input: string, opts: CommonOpti
   try {
     checkAllOutputs(ctx);
     const ds = await ctx.load(input);
-    // Data larger than one GPU buffer stays on the host and is streamed to PCA block by block.
+    // Data larger than one GPU buffer stays on the host (or in its file) and is streamed to PCA block by block.
     const engine = await ctx.engine();
-    const x: DataInput = ds.n * ds.d * 4 > engine.limits.maxBufferSize
-      ? arrayRows(ds.x, ds.n, ds.d)
-      : await ctx.upload(ds.x, ds.n, ds.d, ds.name);
+    const x: DataInput = ds.n * ds.d * 4 > engine.limits.maxBufferSize ? datasetRows(ds) : await ctx.uploadDataset(ds);
     ctx.checkAbort();
     const emb = await compute(ctx, x, ds);
     ctx.checkAbort();
@@ -44,4 +42,20 @@ export async function runReduce(command: string, input: string, opts: CommonOpti
   } finally {
     ctx.dispose();
   }
+}
+
+/** The rows of a dataset block by block: from its file when they are still there, else from memory. */
+export function datasetRows(ds: Dataset): RowSource {
+  const src = ds.source;
+  if (!src) return arrayRows(ds.x, ds.n, ds.d);
+  let buffer = new Float32Array(0);
+  return {
+    rows: ds.n, cols: ds.d,
+    read(start, count) {
+      if (buffer.length < count * ds.d) buffer = new Float32Array(count * ds.d);
+      const out = buffer.subarray(0, count * ds.d);
+      src.read(start, count, out);
+      return out;
+    },
+  };
 }

@@ -123,12 +123,12 @@ export async function trainAutoencoder(ctx: RunContext, x: Tensor, host: Float32
 }
 
 /** Applies `--via`: PCA, or an autoencoder trained on the data, giving its codes. */
-export async function viaStage(ctx: RunContext, input: DataInput, host: Float32Array, via: ViaSpec | undefined, seed: number,
+export async function viaStage(ctx: RunContext, input: DataInput, host: Float32Array | (() => Float32Array), via: ViaSpec | undefined, seed: number,
   ae: { epochs: number; batchSize: number }): Promise<Tensor> {
   if (via?.method === 'pca' && via.dims < input.cols) return pcaStage(ctx, input, via.dims, seed);
   const x = wholeTensor(input, via ? `--via ${via.method}:${via.dims}` : 'this method without --via');
   if (!via || via.dims >= x.cols) return x;
-  const model = await trainAutoencoder(ctx, x, host, {
+  const model = await trainAutoencoder(ctx, x, typeof host === 'function' ? host() : host, {
     variational: false, layers: [Math.max(via.dims, Math.min(256, x.cols)), via.dims], epochs: ae.epochs, batchSize: ae.batchSize, seed,
   });
   return ctx.track(model.encode(x));

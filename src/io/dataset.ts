@@ -7,11 +7,15 @@ import { headerNamesColumn } from './labels-spec.js';
 import { loadFashionMnist, type Split } from './fashion-mnist.js';
 import { parseIdx } from './idx.js';
 import { NPY_MAGIC, readNpyMatrix } from './npy.js';
+import { streamedNpy } from './npy-dataset.js';
+import type { DatasetMetadata } from './columnar.js';
+import { PARQUET_MAGIC } from './parquet.js';
+import { ARROW_MAGIC } from './arrow.js';
 
 /** A matrix of items (rows) by features (columns), with optional class labels. */
 export interface Dataset {
   name: string;
-  format: 'npy' | 'csv' | 'tsv' | 'idx' | 'fashion-mnist';
+  format: 'npy' | 'csv' | 'tsv' | 'idx' | 'parquet' | 'arrow' | 'fashion-mnist';
   x: Float32Array;
   n: number;
   d: number;
@@ -23,6 +27,19 @@ export interface Dataset {
   dropped: number;
   /** Greyscale thumbnails (Fashion-MNIST / IDX images), for the explorer. */
   images?: { width: number; height: number };
+  /** Parquet/Arrow columns kept beside the vectors (ids, titles, …), one value per kept row. */
+  metadata?: DatasetMetadata;
+  /**
+   * Set when the rows are still in the file (`LoadOptions.stream`): `x` is then read on first use, and
+   * `RunContext.uploadDataset` copies the rows to the GPU chunk by chunk without it.
+   */
+  source?: RowSource;
+}
+
+/** Rows kept in their file until asked for. */
+export interface RowSource {
+  /** Reads rows `start … start+count` into `dest` (row-major, at least `count`·d values). */
+  read(start: number, count: number, dest: Float32Array): void;
 }
 
 export interface LoadOptions {
@@ -41,6 +58,13 @@ export interface LoadOptions {
   /** The name used in messages (default: the file's name). */
   name?: string;
   onProgress?: (done: number, total: number) => void;
+  /**
+   * `.npy` files: check the rows in chunks and leave them in the file (see `Dataset.source`), so that
+   * the GPU upload is the only full copy. The file must stay in place until the data is used.
+   */
+  stream?: boolean;
+  /** Told what was skipped beyond NaN rows (Parquet/Arrow null or ragged vectors with `dropInvalid`). */
+  onNote?: (message: string) => void;
 }
 
 export const BUILTIN_DATASETS = ['fashion-mnist'] as const;
@@ -54,14 +78,19 @@ export function detectFormat(path: string): Format {
   if (lower.endsWith('.csv')) return 'csv';
   if (/\.(tsv|tab)$/.test(lower)) return 'tsv';
   if (/\.idx\d?(\.gz)?$|-ubyte(\.gz)?$/.test(lower)) return 'idx';
+  if (/\.(parquet|pq)$/.test(lower)) return 'parquet';
+  if (/\.(arrow|arrows|feather|ipc)$/.test(lower)) return 'arrow';
   const head = new Uint8Array(8);
   const fd = openSync(path, 'r');
   try { readSync(fd, head, 0, 8, 0); } finally { closeSync(fd); }
   if (NPY_MAGIC.every((b, i) => head[i] === b)) return 'npy';
+  if (PARQUET_MAGIC.every((b, i) => head[i] === b)) return 'parquet';
+  // The Arrow file format starts with ARROW1; a stream with the 0xFFFFFFFF continuation marker.
+  if (ARROW_MAGIC.every((b, i) => head[i] === b) || (head[0] === 0xff && head[1] === 0xff && head[2] === 0xff && head[3] === 0xff)) return 'arrow';
   if ((head[0] === 0 && head[1] === 0 && head[2] >= 8 && head[3] > 0) || (head[0] === 0x1f && head[1] === 0x8b)) return 'idx';
   const text = head.every((b) => b === 9 || b === 10 || b === 13 || (b >= 32 && b < 127) || b >= 0x80);
   if (text) return readFileSync(path, 'utf8').slice(0, 4096).includes('\t') ? 'tsv' : 'csv';
-  throw new InvalidInputError(`${path}: unrecognised format; latentgpu reads .npy, .csv, .tsv, IDX files and the built-in name fashion-mnist.`);
+  throw new InvalidInputError(`${path}: unrecognised format; latentgpu reads .npy, .csv, .tsv, .parquet, Arrow IPC (.arrow, .feather, .arrows), IDX files and the built-in name fashion-mnist.`);
 }
 
 /** Class indices for label strings: numeric labels in numeric order, others in sorted order. */
@@ -97,7 +126,7 @@ export function readLabelsFile(path: string, opts: { header?: boolean; rows?: nu
  * Copies stdin (`-`) or a pipe, FIFO or device (which have no size and can be read once) into a
  * temporary file, so that every reader can seek in it. Returns its path and a function removing it.
  */
-function spool(input: string): { path: string; remove: () => void } {
+export function spool(input: string): { path: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'latentgpu-'));
   const path = join(dir, 'input');
   const src = input === '-' ? 0 : openSync(input, 'r');
@@ -123,7 +152,10 @@ function spool(input: string): { path: string; remove: () => void } {
   return { path, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-function checkFinite(ds: Dataset, dropInvalid: boolean, lines?: Int32Array): Dataset {
+/** stdin, a pipe, a FIFO or a device: read once, so copied to a file first (see `spool`). */
+export const needsSpool = (input: string) => input === '-' || (existsSync(input) && !statSync(input).isFile() && !statSync(input).isDirectory());
+
+export function checkFinite(ds: Dataset, dropInvalid: boolean, lines?: Int32Array): Dataset {
   const { x, n, d } = ds;
   const bad: number[] = [];
   for (let r = 0; r < n; r++) {
@@ -146,7 +178,11 @@ function checkFinite(ds: Dataset, dropInvalid: boolean, lines?: Int32Array): Dat
     if (ds.labels) ds.labels[k] = ds.labels[r];
     kept[k++] = r;
   }
-  return { ...ds, x: x.subarray(0, k * d), n: k, labels: ds.labels?.subarray(0, k), keptRows: kept, dropped: bad.length };
+  const metadata = ds.metadata && {
+    names: ds.metadata.names,
+    columns: ds.metadata.columns.map((c) => (c instanceof Float64Array ? Float64Array.from(kept, (r) => c[r]) : Array.from(kept, (r) => c[r]))),
+  };
+  return { ...ds, x: x.subarray(0, k * d), n: k, labels: ds.labels?.subarray(0, k), keptRows: kept, dropped: bad.length, metadata };
 }
 
 /**
@@ -154,10 +190,10 @@ function checkFinite(ds: Dataset, dropInvalid: boolean, lines?: Int32Array): Dat
  * uint8 arrays (images) are scaled to [0, 1]. Rows with NaN/Inf are an error naming them, or are dropped.
  */
 export function loadDataset(input: string, opts: LoadOptions = {}): Dataset {
-  if (input === '-' || (existsSync(input) && !statSync(input).isFile() && !statSync(input).isDirectory())) {
+  if (needsSpool(input)) {
     const copy = spool(input);
     try {
-      return loadDataset(copy.path, { ...opts, name: input === '-' ? 'stdin' : basename(input) });
+      return loadDataset(copy.path, { ...opts, stream: false, name: input === '-' ? 'stdin' : basename(input) });
     } finally {
       copy.remove();
     }
@@ -179,6 +215,9 @@ export function loadDataset(input: string, opts: LoadOptions = {}): Dataset {
   const name = opts.name ?? basename(input);
   if (statSync(input).size === 0) throw new InvalidInputError(`${name} is empty.`);
   const format = detectFormat(input);
+  if (format === 'parquet' || format === 'arrow') {
+    throw new InvalidInputError(`${name} is ${format === 'parquet' ? 'Parquet' : 'Arrow'}, which is read as the main input only (loadDatasetAsync); give .npy or .csv here.`);
+  }
   if (opts.ignoreColumns?.length && format !== 'csv' && format !== 'tsv') {
     throw new InvalidInputError(`--ignore applies to CSV/TSV columns; ${name} is ${format}.`);
   }
@@ -198,8 +237,10 @@ export function loadDataset(input: string, opts: LoadOptions = {}): Dataset {
     lines = t.lines;
     labelStrings = t.labels;
   } else if (format === 'npy') {
-    const m = readNpyMatrix(input, { limit: opts.limit, scaleBytes: true, name });
-    ds = { name, format, x: m.data, n: m.rows, d: m.cols, dropped: 0 };
+    ds = (opts.stream && streamedNpy(input, name, opts.limit)) || (() => {
+      const m = readNpyMatrix(input, { limit: opts.limit, scaleBytes: true, name });
+      return { name, format, x: m.data, n: m.rows, d: m.cols, dropped: 0 };
+    })();
   } else {
     const a = parseIdx(readFileSync(input), name, opts.limit);
     const d = a.shape.slice(1).reduce((p, q) => p * q, 1);
@@ -222,5 +263,5 @@ export function loadDataset(input: string, opts: LoadOptions = {}): Dataset {
   }
   if (labelStrings) Object.assign(ds, encodeLabels(labelStrings));
   if (ds.n === 0 || ds.d === 0) throw new InvalidInputError(`${name} has no data (shape ${ds.n}×${ds.d}).`);
-  return checkFinite(ds, opts.dropInvalid ?? false, lines);
+  return ds.source ? ds : checkFinite(ds, opts.dropInvalid ?? false, lines);
 }

@@ -7,14 +7,16 @@ import { InvalidInputError } from '../engine/errors.js';
  */
 export const NPY_MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
 
-export type NpyKind = 'f4' | 'f8' | 'u1' | 'i1' | 'i2' | 'i4' | 'u2' | 'u4' | 'i8' | 'u8';
-export const ITEM_BYTES: Record<NpyKind, number> = { f4: 4, f8: 8, u1: 1, i1: 1, i2: 2, i4: 4, u2: 2, u4: 4, i8: 8, u8: 8 };
+export type NpyKind = 'f2' | 'f4' | 'f8' | 'u1' | 'i1' | 'i2' | 'i4' | 'i8' | 'u2' | 'u4' | 'u8';
+export const ITEM_BYTES: Record<NpyKind, number> = { f2: 2, f4: 4, f8: 8, u1: 1, i1: 1, i2: 2, i4: 4, i8: 8, u2: 2, u4: 4, u8: 8 };
 
 export interface NpyHeader {
   /** The descr as written, e.g. `<f4`. */
   descr: string;
   kind: NpyKind;
   littleEndian: boolean;
+  /** Column-major: the first axis varies fastest in the file. */
+  fortran: boolean;
   shape: number[];
   /** Byte offset of the first element. */
   dataOffset: number;
@@ -36,16 +38,16 @@ export function parseNpyHeader(head: Uint8Array, name: string): NpyHeader {
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(text)?.[1];
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(text)?.[1];
   if (!descr || !fortran || shapeText === undefined) throw new InvalidInputError(`${name}: unreadable .npy header "${text.trim()}".`);
-  if (fortran === 'True') {
-    throw new InvalidInputError(`${name} is stored in Fortran (column-major) order; save it in C order, e.g. np.save(path, np.ascontiguousarray(x)).`);
-  }
   const kind = descr.slice(1) as NpyKind;
   if (!(kind in ITEM_BYTES) || !'<>|='.includes(descr[0])) {
-    throw new InvalidInputError(`${name} holds dtype ${descr}; latentgpu reads float32, float64 and integer .npy arrays.`);
+    throw new InvalidInputError(`${name} holds dtype ${descr}; latentgpu reads float16/32/64 and integer .npy arrays.`);
   }
   const shape = shapeText.split(',').map((s) => s.trim()).filter((s) => s.length > 0).map(Number);
   if (shape.some((s) => !Number.isInteger(s) || s < 0)) throw new InvalidInputError(`${name}: bad shape (${shapeText}) in .npy header.`);
-  return { descr, kind, littleEndian: descr[0] !== '>', shape, dataOffset: start + headerLen };
+  if (fortran === 'True' && shape.length > 2) {
+    throw new InvalidInputError(`${name} is a ${shape.length}-D array in Fortran (column-major) order; save it in C order, e.g. np.save(path, np.ascontiguousarray(x)).`);
+  }
+  return { descr, kind, littleEndian: descr[0] !== '>', fortran: fortran === 'True', shape, dataOffset: start + headerLen };
 }
 
 export interface NpyMatrix {
@@ -59,62 +61,132 @@ export interface NpyMatrix {
 
 const CHUNK = 8 * 1024 * 1024;
 
-/**
- * Reads an `.npy` array as a float32 matrix in chunks, so a 70k×784 float64 file needs the float32
- * result plus one 8 MiB buffer, not a second full copy. Rank 1 becomes one column; rank ≥ 3 keeps the
- * first axis as rows and flattens the rest (images).
- */
-export function readNpyMatrix(path: string, opts: { limit?: number; scaleBytes?: boolean; name?: string } = {}): NpyMatrix {
+/** An open `.npy` file whose header has been read and whose size has been checked. */
+export interface NpySource {
+  fd: number;
+  name: string;
+  header: NpyHeader;
+  /** Rows in the file (the first axis) and values per row (the other axes). */
+  fileRows: number;
+  cols: number;
+  /** 1/255 for uint8 images with `scaleBytes`, else 1. */
+  scale: number;
+}
+
+/** Opens an `.npy` file: reads its header and refuses a file shorter than its shape says. Close with `closeNpy`. */
+export function openNpy(path: string, opts: { scaleBytes?: boolean; name?: string } = {}): NpySource {
   const name = opts.name ?? path;
   const fd = openSync(path, 'r');
   try {
     const size = fstatSync(fd).size;
     const head = new Uint8Array(Math.min(size, 65536 + 12));
-    readSync(fd, head, 0, head.length, 0);
+    readFully(fd, head, 0, name);
     const h = parseNpyHeader(head, name);
     if (h.shape.length === 0) throw new InvalidInputError(`${name} holds a scalar, not a matrix.`);
-    const fullRows = h.shape[0];
+    const fileRows = h.shape[0];
     const cols = h.shape.slice(1).reduce((a, b) => a * b, 1);
-    const rows = opts.limit === undefined ? fullRows : Math.min(fullRows, opts.limit);
-    const item = ITEM_BYTES[h.kind];
-    const count = rows * cols;
+    const want = fileRows * cols * ITEM_BYTES[h.kind];
     const have = size - h.dataOffset;
-    if (have < fullRows * cols * item) {
-      throw new InvalidInputError(`${name} is truncated: ${have} data bytes for shape (${h.shape.join(', ')}) of ${h.descr}.`);
+    if (have < want) {
+      throw new InvalidInputError(`${name} is truncated: shape (${h.shape.join(', ')}) of ${h.descr} needs ${want} data bytes, the file has ${Math.max(0, have)}.`);
     }
-    const out = new Float32Array(count);
-    const outBytes = new Uint8Array(out.buffer);
-    if (h.kind === 'f4' && h.littleEndian) {
-      // Straight into the result, chunk by chunk.
-      for (let done = 0; done < count * 4;) done += readSync(fd, outBytes, done, Math.min(CHUNK, count * 4 - done), h.dataOffset + done);
-    } else {
-      const buf = new Uint8Array(Math.max(item, Math.floor(CHUNK / item) * item));
-      const view = new DataView(buf.buffer);
-      const scale = opts.scaleBytes && h.kind === 'u1' ? 1 / 255 : 1;
-      for (let i = 0; i < count;) {
-        const n = Math.min(count - i, buf.length / item);
-        let got = 0;
-        while (got < n * item) got += readSync(fd, buf, got, n * item - got, h.dataOffset + i * item + got);
-        for (let j = 0; j < n; j++) {
-          const v = element(view, h.kind, j * item, h.littleEndian) * scale;
-          out[i + j] = v;
-          // A finite float64 beyond ±3.4e38 becomes Inf in float32: say so, rather than "NaN or Inf".
-          if (Number.isFinite(v) && !Number.isFinite(out[i + j])) {
-            throw new InvalidInputError(`${name}: the value ${v.toPrecision(4)} at row ${Math.floor((i + j) / cols)}, column ${(i + j) % cols} (0-based) ` +
-              'is beyond the float32 range (±3.4e38) that latentgpu computes in; rescale the data.');
-          }
-        }
-        i += n;
+    return { fd, name, header: h, fileRows, cols, scale: opts.scaleBytes && h.kind === 'u1' ? 1 / 255 : 1 };
+  } catch (e) {
+    closeSync(fd);
+    throw e;
+  }
+}
+
+export const closeNpy = (src: NpySource) => closeSync(src.fd);
+
+/** Fills `buf` from `position`, failing (never returning short) if the file ends first. */
+function readFully(fd: number, buf: Uint8Array, position: number, name: string): void {
+  for (let got = 0; got < buf.length;) {
+    const n = readSync(fd, buf, got, buf.length - got, position + got);
+    if (n === 0) throw new InvalidInputError(`${name} ended after ${position + got} bytes while ${position + buf.length} were expected (was it cut short while being read?).`);
+    got += n;
+  }
+}
+
+/**
+ * Reads rows `start … start+count` of a C-order file into `dest` (row-major float32): little-endian
+ * float32 straight into `dest`'s memory, other dtypes through one 8 MiB buffer and converted.
+ */
+export function readNpyRows(src: NpySource, start: number, count: number, dest: Float32Array): void {
+  const { header: h, cols, name } = src;
+  const first = start * cols;
+  const total = count * cols;
+  if (h.fortran && cols > 1) throw new InvalidInputError(`${name}: rows of a Fortran-order file are not contiguous; read it whole with readNpyMatrix.`);
+  if (h.kind === 'f4' && h.littleEndian) {
+    const bytes = new Uint8Array(dest.buffer, dest.byteOffset, total * 4);
+    for (let o = 0; o < bytes.length; o += CHUNK) readFully(src.fd, bytes.subarray(o, Math.min(bytes.length, o + CHUNK)), h.dataOffset + first * 4 + o, name);
+    return;
+  }
+  convertRange(src, first, total, (i, v) => { dest[i - first] = v; });
+}
+
+/** Reads `total` values from value `first` in file order, converted to float32, handing each to `put`. */
+function convertRange(src: NpySource, first: number, total: number, put: (i: number, v: number) => void): void {
+  const { header: h, name, cols } = src;
+  const item = ITEM_BYTES[h.kind];
+  const buf = new Uint8Array(Math.max(item, Math.floor(CHUNK / item) * item));
+  const view = new DataView(buf.buffer);
+  const f32 = new Float32Array(1);
+  for (let i = 0; i < total;) {
+    const n = Math.min(total - i, buf.length / item);
+    readFully(src.fd, buf.subarray(0, n * item), h.dataOffset + (first + i) * item, name);
+    for (let j = 0; j < n; j++) {
+      const v = element(view, h.kind, j * item, h.littleEndian) * src.scale;
+      f32[0] = v;
+      // A finite float64 beyond ±3.4e38 becomes Inf in float32: say so, rather than "NaN or Inf".
+      if (Number.isFinite(v) && !Number.isFinite(f32[0])) {
+        const at = first + i + j;
+        const [row, col] = h.fortran ? [at % src.fileRows, Math.floor(at / src.fileRows)] : [Math.floor(at / cols), at % cols];
+        throw new InvalidInputError(`${name}: the value ${v.toPrecision(4)} at row ${row}, column ${col} (0-based) ` +
+          'is beyond the float32 range (±3.4e38) that latentgpu computes in; rescale the data.');
       }
+      put(first + i + j, f32[0]);
+    }
+    i += n;
+  }
+}
+
+/**
+ * Reads an `.npy` array as a float32 matrix in chunks, so a 70k×784 float64 file needs the float32
+ * result plus one 8 MiB buffer, not a second full copy. Rank 1 becomes one column; rank ≥ 3 keeps the
+ * first axis as rows and flattens the rest (images). A 2-D Fortran-order array is transposed as read.
+ */
+export function readNpyMatrix(path: string, opts: { limit?: number; scaleBytes?: boolean; name?: string } = {}): NpyMatrix {
+  const src = openNpy(path, opts);
+  try {
+    const { header: h, cols, fileRows } = src;
+    const rows = opts.limit === undefined ? fileRows : Math.min(fileRows, opts.limit);
+    const out = new Float32Array(rows * cols);
+    if (h.fortran && cols > 1) {
+      // Column j holds values j·fileRows … (j+1)·fileRows − 1; only the first `rows` of each are kept.
+      for (let j = 0; j < cols; j++) convertRange(src, j * fileRows, rows, (i, v) => { out[(i - j * fileRows) * cols + j] = v; });
+    } else {
+      readNpyRows(src, 0, rows, out);
     }
     return { data: out, rows, cols, dtype: h.descr, shape: h.shape };
   } finally {
-    closeSync(fd);
+    closeNpy(src);
   }
+}
+
+/** IEEE 754 half precision (NumPy float16) to a number. */
+function halfToNumber(bits: number): number {
+  const e = (bits >> 10) & 0x1f;
+  const m = bits & 0x3ff;
+  const sign = bits & 0x8000 ? -1 : 1;
+  if (e === 0) return sign * m * 2 ** -24;
+  if (e === 31) return m ? NaN : sign * Infinity;
+  return sign * (1 + m / 1024) * 2 ** (e - 15);
 }
 
 export function element(v: DataView, kind: NpyKind, o: number, le: boolean): number {
   switch (kind) {
+    case 'f2': return halfToNumber(v.getUint16(o, le));
     case 'f4': return v.getFloat32(o, le);
     case 'f8': return v.getFloat64(o, le);
     case 'u1': return v.getUint8(o);

@@ -73,7 +73,7 @@ export function registerTsne(program: Command, env: CliEnv): void {
       const start = chooseInit(opts.init, via ? Math.min(via.dims, ds.d) : ds.d, opts.dims, via ? `--via ${via.method}:${via.dims}` : ds.name);
       if (start.note) ctx.reporter.note(start.note);
       const given = readGivenGraph(opts, ds, neighboursFor(opts.perplexity), `perplexity ${opts.perplexity} (3 × perplexity neighbours)`);
-      const z = await viaStage(ctx, x, ds.x, via, opts.seed, { epochs: opts.epochs, batchSize: opts.batchSize });
+      const z = await viaStage(ctx, x, () => ds.x, via, opts.seed, { epochs: opts.epochs, batchSize: opts.batchSize });
       ctx.checkAbort();
       const engine = await ctx.engine();
       const graph = await graphStage(ctx, engine, z, neighboursFor(opts.perplexity), opts, given, opts.seed);

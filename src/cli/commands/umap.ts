@@ -52,7 +52,7 @@ export function registerUmap(program: Command, env: CliEnv): void {
       checkSize(ds.n, opts.neighbors);
       const given = readGivenGraph(opts, ds, opts.neighbors - 1, `--neighbors ${opts.neighbors} (the point and ${opts.neighbors - 1} others)`);
       const via = opts.via === 'none' ? undefined : opts.via ?? (ds.d > DEFAULT_VIA_ABOVE ? { method: 'pca' as const, dims: DEFAULT_VIA_ABOVE } : undefined);
-      const z = await viaStage(ctx, x, ds.x, via, opts.seed, { epochs: opts.aeEpochs, batchSize: opts.batchSize });
+      const z = await viaStage(ctx, x, () => ds.x, via, opts.seed, { epochs: opts.aeEpochs, batchSize: opts.batchSize });
       ctx.checkAbort();
       const engine = await ctx.engine();
       const points = opts.metric === 'cosine' ? ctx.track(normalizeRows(engine, z, 'l2', 'umap.unitRows')) : z;
