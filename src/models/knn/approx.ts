@@ -6,13 +6,23 @@ import { checkedRowNorms } from './exact.js';
 import type { KnnGraph } from './index.js';
 import { NnDescentState } from './nn_descent.js';
 import { buildRpTree } from './rp_forest.js';
+import { descentKnnGraph } from './descent.js';
+import { joinGroupLimit, joinLoopIterations } from '../../kernels/knn_join.js';
 import { seededRandom } from '../../ops/random.js';
 
 export interface ApproxOptions {
   seed: number;
   onProgress?: (done: number, total: number) => void;
-  /** Random-projection trees for the initial candidates (default 5). */
+  /** Random-projection trees for the initial candidates. */
   trees?: number;
+  /** Most points per tree leaf. */
+  leafSize?: number;
+  /** Most new (and most old) candidates per row and round, PyNNDescent's max_candidates. */
+  maxCandidates?: number;
+  /** Records one join batch may return (tests make it small to force re-runs). */
+  recordCap?: number;
+  /** 'join' (local join on the GPU, lists on the CPU) or 'gather' (candidate lists merged on the GPU); default: join where it fits. */
+  variant?: 'join' | 'gather';
   /** Most NN-descent rounds (default 10); rounds stop early when fewer than `delta`·n·k lists change. */
   maxRounds?: number;
   delta?: number;
@@ -44,9 +54,30 @@ function dataBindings(engine: Engine, x: Tensor): { xa: BufferSlice; xb: BufferS
 export async function approxKnnGraph(engine: Engine, x: Tensor, k: number, o: ApproxOptions): Promise<KnnGraph> {
   const [n, d] = x.shape;
   (await checkedRowNorms(engine, x, n, 'knnGraph: x')).dispose();
-  const rand = seededRandom(o.seed);
   const host = await x.read() as Float32Array;
-  const { xa, xb, split } = dataBindings(engine, x);
+  const data = dataBindings(engine, x);
+  const limit = joinGroupLimit(engine.traits.workgroupStorage, d);
+  const leafSize = o.leafSize ?? Math.max(k + 1, 32);
+  const maxCandidates = o.maxCandidates ?? Math.min(k, 60);
+  const group = Math.max(leafSize, 2 * maxCandidates);
+  const joinFits = group <= limit && joinLoopIterations(Math.ceil(group / 8) * 8, d) <= engine.traits.loopBudget;
+  if ((o.variant ?? 'join') === 'join' && joinFits) {
+    return descentKnnGraph(engine, host, data, n, d, k, {
+      seed: o.seed, onProgress: o.onProgress, trees: o.trees ?? 4, leafSize, maxCandidates,
+      maxRounds: o.maxRounds ?? 10, delta: o.delta ?? 0.001, recordCap: o.recordCap ?? 4 << 20,
+    });
+  }
+  return gatherKnnGraph(engine, host, data, n, d, k, o);
+}
+
+/**
+ * The former route, for data too wide for the join's workgroup tile: candidate lists built on the
+ * CPU, their distances gathered and merged into per-row heaps on the GPU (knn_candidates.wgsl).
+ */
+async function gatherKnnGraph(engine: Engine, host: Float32Array, data: ReturnType<typeof dataBindings>, n: number, d: number,
+  k: number, o: ApproxOptions): Promise<KnnGraph> {
+  const rand = seededRandom(o.seed);
+  const { xa, xb, split } = data;
   const vals = engine.empty([n, k], 'f32', 'knn.distances');
   const idx = engine.empty([n, k], 'u32', 'knn.indices');
   const per = candidatesPerDispatch(engine.traits.loopBudget, d, k);

@@ -1,0 +1,170 @@
+import type { Engine } from '../../engine/engine.js';
+import type { BufferSlice, Tensor } from '../../engine/tensor.js';
+import { JOIN_RECORD_WORDS, encodeKnnJoin } from '../../kernels/knn_join.js';
+import { seededRandom } from '../../ops/random.js';
+import { NeighbourHeaps } from './heaps.js';
+import type { KnnGraph } from './index.js';
+import { buildRpTree } from './rp_forest.js';
+import { CandidateLists } from './sampling.js';
+
+export interface DescentOptions {
+  seed: number;
+  onProgress?: (done: number, total: number) => void;
+  /** Random-projection trees whose leaves seed the graph. */
+  trees: number;
+  /** Most points per leaf (at most the join's group limit). */
+  leafSize: number;
+  /** Most new and most old candidates per row and round (PyNNDescent's max_candidates). */
+  maxCandidates: number;
+  maxRounds: number;
+  /** Rounds stop when fewer than delta·n·k list entries changed. */
+  delta: number;
+  /** Records one join batch may return (the output buffer holds 3 words each). */
+  recordCap: number;
+}
+
+/** The data as GPU bindings: at most `maxStorageBufferBindingSize` each, rows [0, split) in xa. */
+export interface DataBindings { xa: BufferSlice; xb: BufferSlice; split: number }
+
+/** A run of join batches over groups of points, merging what comes back into the heaps. */
+class Joiner {
+  private readonly out: Tensor<'u32'>;
+  private readonly counter: Tensor<'u32'>;
+  private readonly thr: Tensor<'f32'>;
+  /** Records per group seen in the last batch, to size the next. */
+  private perGroup = 1;
+
+  constructor(private readonly engine: Engine, private readonly data: DataBindings, private readonly d: number,
+    private readonly heaps: NeighbourHeaps, private readonly cap: number) {
+    this.out = engine.empty([cap * JOIN_RECORD_WORDS], 'u32', 'knn.join.records');
+    this.counter = engine.empty([1], 'u32', 'knn.join.counter');
+    this.thr = engine.empty([heaps.n], 'f32', 'knn.join.thresholds');
+  }
+
+  /**
+   * Joins `groups` groups; group g's points are written by `fill(g, dst)` (new first), which returns
+   * (new count) | (old count << 16). `stride` bounds a group's size. Calls `done(groups)` as batches finish.
+   */
+  async run(groups: number, stride: number, fill: (g: number, dst: Uint32Array, at: number) => number,
+    done: (groups: number) => void): Promise<number> {
+    let taken = 0;
+    for (let g0 = 0; g0 < groups;) {
+      const target = Math.floor(this.cap / 2 / Math.max(this.perGroup, 1e-3));
+      let batch = Math.max(64, Math.min(groups - g0, target, 65_536));
+      for (;;) {
+        const got = await this.batch(g0, batch, stride, fill);
+        if (got >= 0) { taken += got; break; }
+        batch = Math.max(1, batch >> 1); // overflowed: nothing was merged, run fewer groups
+      }
+      g0 += batch;
+      done(batch);
+    }
+    return taken;
+  }
+
+  /** One batch; returns the entries taken, or -1 when the output overflowed. */
+  private async batch(g0: number, count: number, stride: number,
+    fill: (g: number, dst: Uint32Array, at: number) => number): Promise<number> {
+    const { engine, data, heaps } = this;
+    const cand = new Uint32Array(count * stride);
+    const counts = new Uint32Array(count);
+    let cmax = 0;
+    let pairs = 0;
+    for (let g = 0; g < count; g++) {
+      const c = fill(g0 + g, cand, g * stride);
+      counts[g] = c;
+      const cn = c & 0xffff;
+      const size = cn + (c >>> 16);
+      cmax = Math.max(cmax, size);
+      pairs += cn * size;
+    }
+    if (cmax < 2) return 0;
+    const candT = engine.tensor(cand, [count * stride], { label: 'knn.join.candidates' });
+    const countsT = engine.tensor(counts, [count], { label: 'knn.join.counts' });
+    engine.write(this.thr, heaps.thr);
+    engine.clear(this.counter);
+    encodeKnnJoin(engine, { groups: count, stride, d: this.d, split: data.split, cmax: Math.ceil(cmax / 8) * 8, cap: this.cap, pairs },
+      data.xa, data.xb, candT.slice(), countsT.slice(), this.thr.slice(), this.out.slice(), this.counter.slice());
+    const records = (await this.counter.read())[0];
+    candT.dispose(); countsT.dispose();
+    this.perGroup = records / count;
+    if (records > this.cap) return -1;
+    if (records === 0) return 0;
+    const rec = await this.out.read(0, records * JOIN_RECORD_WORDS) as Uint32Array;
+    return heaps.merge(rec, records);
+  }
+
+  dispose(): void { this.out.dispose(); this.counter.dispose(); this.thr.dispose(); }
+}
+
+/**
+ * Approximate kNN graph by NN-descent with PyNNDescent's local join (Dong, Moses & Li 2011;
+ * McInnes' PyNNDescent): leaves of random-projection trees, then rounds in which every row's
+ * sampled new and old neighbours (forward and reverse) are joined pairwise. Each join group is a
+ * small dense distance tile on the GPU (knn_join.wgsl) that returns only the pairs that improve a
+ * list; the lists themselves are kept as heaps on the CPU (O(n·k) memory).
+ */
+export async function descentKnnGraph(engine: Engine, host: Float32Array, data: DataBindings, n: number, d: number,
+  k: number, o: DescentOptions): Promise<KnnGraph> {
+  const heaps = new NeighbourHeaps(n, k);
+  const rand = seededRandom(o.seed);
+  const total = (o.trees + o.maxRounds) * n;
+  let done = 0;
+  const advance = (rows: number) => { done += rows; o.onProgress?.(done, total); };
+  const joiner = new Joiner(engine, data, d, heaps, o.recordCap);
+  try {
+    // 1. Leaves of each tree, all pairs: the first lists.
+    for (let t = 0; t < o.trees; t++) {
+      const tree = buildRpTree(host, n, d, o.leafSize, rand);
+      const starts: number[] = [];
+      for (let q = 0; q < n; q = tree.leafEnd[tree.perm[q]]) starts.push(q);
+      starts.push(n);
+      await joiner.run(starts.length - 1, o.leafSize, (g, dst, at) => {
+        const size = starts[g + 1] - starts[g];
+        dst.set(tree.perm.subarray(starts[g], starts[g + 1]), at);
+        return size;
+      }, (groups) => { /* leaves differ in size: progress by rows at the end of the tree */ void groups; });
+      advance(n);
+    }
+    heaps.settleRound();
+    // 2. NN-descent rounds until few entries change.
+    const mc = o.maxCandidates;
+    const lists = new CandidateLists(n, mc);
+    let rounds = 0;
+    for (; rounds < o.maxRounds; rounds++) {
+      if (lists.build(heaps, o.seed, rounds) === 0) break;
+      const stride = 2 * mc;
+      await joiner.run(n, stride, (u, dst, at) => {
+        const cn = lists.newCnt[u];
+        if (cn === 0) return 0;
+        const co = lists.oldCnt[u];
+        dst.set(lists.newIdx.subarray(u * mc, u * mc + cn), at);
+        dst.set(lists.oldIdx.subarray(u * mc, u * mc + co), at + cn);
+        return cn | (co << 16);
+      }, advance);
+      if (heaps.settleRound() <= o.delta * n * k) { rounds++; break; }
+    }
+    joiner.dispose();
+    fillUnfilledRows(heaps, host, d);
+    heaps.sortRows();
+    o.onProgress?.(total, total);
+    const indices = engine.tensor(heaps.idx, [n, k], { label: 'knn.indices' }) as Tensor<'u32'>;
+    const distances = engine.tensor(heaps.dist, [n, k], { label: 'knn.distances' }) as Tensor<'f32'>;
+    return { indices, distances, k, n };
+  } catch (e) {
+    joiner.dispose();
+    throw e;
+  }
+}
+
+/** Rows the forest and the rounds left short (tiny or degenerate data): filled by a scan of all points. */
+function fillUnfilledRows(heaps: NeighbourHeaps, x: Float32Array, d: number): void {
+  for (const u of heaps.unfilledRows()) {
+    for (let v = 0; v < heaps.n; v++) {
+      if (v === u) continue;
+      let s = 0;
+      for (let t = 0; t < d; t++) { const diff = x[u * d + t] - x[v * d + t]; s += diff * diff; }
+      heaps.push(u, v, Math.fround(s));
+    }
+  }
+}
