@@ -19,28 +19,32 @@ export interface JoinCall {
   d: number;
   /** Rows of x held by the first data binding. */
   split: number;
-  /** Most points in any group (the workgroup tile's width). */
-  cmax: number;
+  /** Most points in any group (the workgroup tile's width), and most new points in any group. */
+  cmax: number; newMax: number;
   /** Records the output holds; a count above it means the batch must be re-run smaller. */
   cap: number;
   /** New·(new + old) pair evaluations of the whole call at most, for the cost. */
   pairs: number;
 }
 
-const WG = 64;
-
 /** Most points per group for d dims within the adapter's workgroup memory (0: this kernel cannot run). */
 export function joinGroupLimit(workgroupStorage: number, d: number): number {
-  const words = Math.floor(workgroupStorage / 4) - 2 * 128 - 16;
-  return Math.min(128, Math.floor(words / Math.max(d, 1) / 8) * 8);
+  const vec4s = Math.floor((workgroupStorage - 2 * 4 * 128) / 16) - 4;
+  return Math.min(128, Math.floor(vec4s / Math.ceil(Math.max(d, 1) / 4) / 8) * 8);
 }
 
-/**
- * Loop iterations of one invocation: the gathers plus ⌈cmax/WG⌉·cmax·d distance steps, which
- * stay under llvmpipe's budget for every cmax the workgroup memory allows (cmax·d ≤ 8,192).
- */
+/** Lanes per workgroup for groups of at most `newMax` new points: a power of two from 8 to 64. */
+export function joinLanes(newMax: number): number {
+  let wg = 8;
+  while (wg < newMax && wg < 64) wg *= 2;
+  return wg;
+}
+
+/** Loop iterations of one invocation for groups of cmax points, all new, of d dims (the worst case). */
 export function joinLoopIterations(cmax: number, d: number): number {
-  return Math.ceil(cmax / WG) * (cmax * (d + 1)) + Math.ceil(cmax * (d + 1) / WG);
+  const wg = joinLanes(cmax);
+  const d4 = Math.ceil(d / 4);
+  return Math.ceil(cmax / wg) * Math.ceil(cmax / 4) * (d4 + 5) + Math.ceil(cmax * d4 / wg) + Math.ceil(cmax / wg);
 }
 
 export function encodeKnnJoin(engine: Engine, c: JoinCall, xa: BufferSlice, xb: BufferSlice, cand: BufferSlice,
@@ -51,13 +55,14 @@ export function encodeKnnJoin(engine: Engine, c: JoinCall, xa: BufferSlice, xb: 
   if (joinLoopIterations(c.cmax, c.d) > engine.traits.loopBudget) {
     throw new RangeError(`knn join: groups of ${c.cmax} points of ${c.d} dims exceed the loop budget.`);
   }
+  const WG = joinLanes(c.newMax);
   const [gx, gy] = engine.grid(c.groups * WG, WG);
   engine.dispatch(knnJoinKernel, {
-    overrides: { WG, CMAX: c.cmax, TILE: c.cmax * c.d },
+    overrides: { WG, CMAX: c.cmax, TILE4: c.cmax * Math.ceil(c.d / 4) + 4 },
     args: [packUniforms([
       ['u32', c.groups], ['u32', c.stride], ['u32', c.d], ['u32', c.split], ['u32', c.cap], ['u32', gx], ['u32', 0], ['u32', 0],
     ]), xa, xb, cand, counts, thr, out, counter],
     workgroups: [gx, gy],
-    cost: { flops: 3 * c.pairs * c.d, bytes: 4 * (c.groups * c.cmax * (c.d + 3)) },
+    cost: { flops: 3 * c.pairs * c.d, bytes: 4 * c.groups * c.cmax * (c.d + 3) },
   });
 }

@@ -23,6 +23,8 @@ export interface ApproxOptions {
   recordCap?: number;
   /** 'join' (local join on the GPU, lists on the CPU) or 'gather' (candidate lists merged on the GPU); default: join where it fits. */
   variant?: 'join' | 'gather';
+  /** When given, the join route adds seconds per stage and counts here. */
+  stats?: Record<string, number>;
   /** Most NN-descent rounds (default 10); rounds stop early when fewer than `delta`·n·k lists change. */
   maxRounds?: number;
   delta?: number;
@@ -64,7 +66,7 @@ export async function approxKnnGraph(engine: Engine, x: Tensor, k: number, o: Ap
   if ((o.variant ?? 'join') === 'join' && joinFits) {
     return descentKnnGraph(engine, host, data, n, d, k, {
       seed: o.seed, onProgress: o.onProgress, trees: o.trees ?? 4, leafSize, maxCandidates,
-      maxRounds: o.maxRounds ?? 10, delta: o.delta ?? 0.001, recordCap: o.recordCap ?? 4 << 20,
+      maxRounds: o.maxRounds ?? 10, delta: o.delta ?? 0.001, recordCap: o.recordCap ?? 4 << 20, stats: o.stats,
     });
   }
   return gatherKnnGraph(engine, host, data, n, d, k, o);

@@ -21,6 +21,14 @@ export interface DescentOptions {
   delta: number;
   /** Records one join batch may return (the output buffer holds 3 words each). */
   recordCap: number;
+  /** When given, seconds spent per stage are added here (trees, candidates, upload, gpu, merge) with counts. */
+  stats?: Record<string, number>;
+}
+
+function tally(stats: Record<string, number> | undefined, key: string, t0: number): number {
+  const t = performance.now();
+  if (stats) stats[key] = (stats[key] ?? 0) + (t - t0) / 1000;
+  return t;
 }
 
 /** The data as GPU bindings: at most `maxStorageBufferBindingSize` each, rows [0, split) in xa. */
@@ -35,7 +43,7 @@ class Joiner {
   private perGroup = 1;
 
   constructor(private readonly engine: Engine, private readonly data: DataBindings, private readonly d: number,
-    private readonly heaps: NeighbourHeaps, private readonly cap: number) {
+    private readonly heaps: NeighbourHeaps, private readonly cap: number, private readonly stats?: Record<string, number>) {
     this.out = engine.empty([cap * JOIN_RECORD_WORDS], 'u32', 'knn.join.records');
     this.counter = engine.empty([1], 'u32', 'knn.join.counter');
     this.thr = engine.empty([heaps.n], 'f32', 'knn.join.thresholds');
@@ -65,10 +73,12 @@ class Joiner {
   /** One batch; returns the entries taken, or -1 when the output overflowed. */
   private async batch(g0: number, count: number, stride: number,
     fill: (g: number, dst: Uint32Array, at: number) => number): Promise<number> {
-    const { engine, data, heaps } = this;
+    const { engine, data, heaps, stats } = this;
+    let t = performance.now();
     const cand = new Uint32Array(count * stride);
     const counts = new Uint32Array(count);
     let cmax = 0;
+    let newMax = 0;
     let pairs = 0;
     for (let g = 0; g < count; g++) {
       const c = fill(g0 + g, cand, g * stride);
@@ -76,6 +86,7 @@ class Joiner {
       const cn = c & 0xffff;
       const size = cn + (c >>> 16);
       cmax = Math.max(cmax, size);
+      newMax = Math.max(newMax, cn);
       pairs += cn * size;
     }
     if (cmax < 2) return 0;
@@ -83,15 +94,21 @@ class Joiner {
     const countsT = engine.tensor(counts, [count], { label: 'knn.join.counts' });
     engine.write(this.thr, heaps.thr);
     engine.clear(this.counter);
-    encodeKnnJoin(engine, { groups: count, stride, d: this.d, split: data.split, cmax: Math.ceil(cmax / 8) * 8, cap: this.cap, pairs },
+    encodeKnnJoin(engine, { groups: count, stride, d: this.d, split: data.split, cmax: Math.ceil(cmax / 8) * 8, newMax, cap: this.cap, pairs },
       data.xa, data.xb, candT.slice(), countsT.slice(), this.thr.slice(), this.out.slice(), this.counter.slice());
+    t = tally(stats, 'upload', t);
     const records = (await this.counter.read())[0];
+    t = tally(stats, 'gpu', t);
     candT.dispose(); countsT.dispose();
     this.perGroup = records / count;
+    if (stats) { stats.batches = (stats.batches ?? 0) + 1; stats.pairs = (stats.pairs ?? 0) + pairs; stats.records = (stats.records ?? 0) + records; }
     if (records > this.cap) return -1;
     if (records === 0) return 0;
     const rec = await this.out.read(0, records * JOIN_RECORD_WORDS) as Uint32Array;
-    return heaps.merge(rec, records);
+    t = tally(stats, 'readback', t);
+    const taken = heaps.merge(rec, records);
+    tally(stats, 'merge', t);
+    return taken;
   }
 
   dispose(): void { this.out.dispose(); this.counter.dispose(); this.thr.dispose(); }
@@ -111,11 +128,13 @@ export async function descentKnnGraph(engine: Engine, host: Float32Array, data: 
   const total = (o.trees + o.maxRounds) * n;
   let done = 0;
   const advance = (rows: number) => { done += rows; o.onProgress?.(done, total); };
-  const joiner = new Joiner(engine, data, d, heaps, o.recordCap);
+  const joiner = new Joiner(engine, data, d, heaps, o.recordCap, o.stats);
   try {
     // 1. Leaves of each tree, all pairs: the first lists.
     for (let t = 0; t < o.trees; t++) {
+      const t0 = performance.now();
       const tree = buildRpTree(host, n, d, o.leafSize, rand);
+      tally(o.stats, 'trees', t0);
       const starts: number[] = [];
       for (let q = 0; q < n; q = tree.leafEnd[tree.perm[q]]) starts.push(q);
       starts.push(n);
@@ -132,7 +151,10 @@ export async function descentKnnGraph(engine: Engine, host: Float32Array, data: 
     const lists = new CandidateLists(n, mc);
     let rounds = 0;
     for (; rounds < o.maxRounds; rounds++) {
-      if (lists.build(heaps, o.seed, rounds) === 0) break;
+      const t0 = performance.now();
+      const live = lists.build(heaps, o.seed, rounds);
+      tally(o.stats, 'candidates', t0);
+      if (live === 0) break;
       const stride = 2 * mc;
       await joiner.run(n, stride, (u, dst, at) => {
         const cn = lists.newCnt[u];
@@ -142,8 +164,11 @@ export async function descentKnnGraph(engine: Engine, host: Float32Array, data: 
         dst.set(lists.oldIdx.subarray(u * mc, u * mc + co), at + cn);
         return cn | (co << 16);
       }, advance);
-      if (heaps.settleRound() <= o.delta * n * k) { rounds++; break; }
+      const changed = heaps.settleRound();
+      if (o.stats) o.stats[`changed${rounds}`] = changed;
+      if (changed <= o.delta * n * k) { rounds++; break; }
     }
+    if (o.stats) o.stats.rounds = rounds;
     joiner.dispose();
     fillUnfilledRows(heaps, host, d);
     heaps.sortRows();
