@@ -5,24 +5,26 @@
 // the start of the batch) is written out, as (a, b, distance bits), through an atomic counter;
 // the host merges those into the per-row lists and re-runs a batch whose output overflowed.
 //
-// Shape: one workgroup per group, WG lanes over its new points. The group's rows are gathered once
-// into workgroup memory as vec4s, transposed (tile[t4·CMAX + i]), so that in the distance loop a
-// lane gathers one vec4 of its own row and compares it with four partners j..j+3, the same for
-// every lane (broadcast loads): a small dense distance tile per group, 16 FMAs per gather.
-// x may span two bindings (rows [0, split) in xa, the rest in xb) so that 1M × 50 f32 fits.
+// Shape: one workgroup per group. The group's rows are gathered once into workgroup memory as
+// vec4s, transposed (tile[t4·CMAX + i]); then each lane takes 8×8 blocks of pairs (points
+// 8ib..8ib+7, new, against 8jb..8jb+7, jb ≥ ib), loading 16 vec4s per 64 pair-steps: on a CPU
+// adapter every per-lane load is a scalar gather, so the block is what makes the FMAs pay.
+// x comes as rows padded to ⌈d/4⌉ vec4s (zeros after d), over at most two bindings (rows
+// [0, split) in xa, the rest in xb) so that 1M × 50 fits bindings of 128 MiB.
 struct Params {
-  groups: u32, stride: u32, d: u32, split: u32, cap: u32, gx: u32, _p0: u32, _p1: u32,
+  groups: u32, stride: u32, d4: u32, split: u32, cap: u32, gx: u32, _p0: u32, _p1: u32,
 }
 
-override WG: u32 = 64u;
-// Most points in one group; CMAX · ⌈d/4⌉ vec4s must fit the workgroup memory (the host checks).
+override WG: u32 = 32u;
+// Most points in one group, a multiple of 8; CMAX · ⌈d/4⌉ vec4s must fit the workgroup memory.
 override CMAX: u32 = 128u;
-// CMAX · ⌈d/4⌉ + 4: the partners j + 1..3 past the last point read (unused) words, not past the end.
-override TILE4: u32 = 1668u;
+override TILE4: u32 = 1664u;
+// Groups one workgroup joins in turn.
+override GPW: u32 = 4u;
 
 @group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> xa: array<f32>;
-@group(0) @binding(2) var<storage, read> xb: array<f32>;
+@group(0) @binding(1) var<storage, read> xa: array<vec4<f32>>;
+@group(0) @binding(2) var<storage, read> xb: array<vec4<f32>>;
 @group(0) @binding(3) var<storage, read> cand: array<u32>;
 @group(0) @binding(4) var<storage, read> counts: array<u32>;
 @group(0) @binding(5) var<storage, read> thr: array<f32>;
@@ -33,63 +35,106 @@ var<workgroup> tile: array<vec4<f32>, TILE4>;
 var<workgroup> ids: array<u32, CMAX>;
 var<workgroup> lim: array<f32, CMAX>;
 
-fn xv(row: u32, t: u32) -> f32 {
-  if (t >= p.d) { return 0.0; }
-  if (row < p.split) { return xa[row * p.d + t]; }
-  return xb[(row - p.split) * p.d + t];
-}
-
 fn sq(e: vec4<f32>) -> f32 { return dot(e, e); }
 
-fn emit(a: u32, b: u32, s: f32) {
+// Offers pair (i, j) when it is one to evaluate (i new, j after i, in the group) and nearer than
+// either endpoint's threshold.
+fn offer(i: u32, j: u32, cn: u32, c: u32, s: f32) {
+  if (i >= cn || j >= c || j <= i) { return; }
+  if (!(s < lim[i] || s < lim[j])) { return; }
   let slot = atomicAdd(&counter[0], 1u);
   if (slot < p.cap) {
-    out[3u * slot] = a;
-    out[3u * slot + 1u] = b;
+    out[3u * slot] = ids[i];
+    out[3u * slot + 1u] = ids[j];
     out[3u * slot + 2u] = bitcast<u32>(s);
   }
 }
 
 @compute @workgroup_size(WG, 1, 1)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let g = wid.x + wid.y * p.gx;
-  // Uniform per workgroup: every lane returns or none does, so the barrier below is reached by all.
-  if (g >= p.groups) { return; }
+  // GPW groups per workgroup, one after the other: a workgroup costs a CPU adapter a few µs to start.
+  let first = (wid.x + wid.y * p.gx) * GPW;
+  for (var g = first; g < min(first + GPW, p.groups); g++) {
+    join_group(g, lid);
+    workgroupBarrier();
+  }
+}
+
+fn join_group(g: u32, lid: u32) {
   let cn = counts[g] & 0xffffu;
   let c = cn + (counts[g] >> 16u);
-  let d4 = (p.d + 3u) / 4u;
+  let d4 = p.d4;
   let base = g * p.stride;
   for (var i = lid; i < c; i += WG) {
     let id = cand[base + i];
     ids[i] = id;
     lim[i] = thr[id];
-  }
-  for (var e = lid; e < c * d4; e += WG) {
-    let i = e / d4;
-    let t = 4u * (e - i * d4);
-    let row = cand[base + i];
-    tile[(t / 4u) * CMAX + i] = vec4<f32>(xv(row, t), xv(row, t + 1u), xv(row, t + 2u), xv(row, t + 3u));
+    if (id < p.split) {
+      for (var t = 0u; t < d4; t++) { tile[t * CMAX + i] = xa[id * d4 + t]; }
+    } else {
+      for (var t = 0u; t < d4; t++) { tile[t * CMAX + i] = xb[(id - p.split) * d4 + t]; }
+    }
   }
   workgroupBarrier();
-  for (var i0 = 0u; i0 < cn; i0 += WG) {
-    let i = i0 + lid;
-    let live = i < cn;
-    let ii = min(i, CMAX - 1u);
-    let mine = lim[ii];
-    let me = ids[ii];
-    for (var j = i0 + 1u; j < c; j += 4u) {
-      var s = vec4<f32>(0.0);
-      for (var t4 = 0u; t4 < d4; t4++) {
-        let at = t4 * CMAX;
-        let a = tile[at + ii];
-        s += vec4<f32>(sq(a - tile[at + j]), sq(a - tile[at + j + 1u]), sq(a - tile[at + j + 2u]), sq(a - tile[at + j + 3u]));
-      }
-      if (live) {
-        for (var q = 0u; q < 4u; q++) {
-          let jq = j + q;
-          if (jq < c && jq > i && (s[q] < mine || s[q] < lim[jq]) && ids[jq] != me) { emit(me, ids[jq], s[q]); }
-        }
-      }
+  let nib = (cn + 7u) / 8u;
+  let njb = (c + 7u) / 8u;
+  let items = nib * njb - nib * (nib - 1u) / 2u;
+  for (var it = lid; it < items; it += WG) {
+    var ib = 0u;
+    var r = it;
+    loop {
+      if (r < njb - ib) { break; }
+      r -= njb - ib;
+      ib++;
+    }
+    let i = 8u * ib;
+    let j = 8u * (ib + r);
+    var s0l = vec4<f32>(0.0); var s0h = vec4<f32>(0.0);
+    var s1l = vec4<f32>(0.0); var s1h = vec4<f32>(0.0);
+    var s2l = vec4<f32>(0.0); var s2h = vec4<f32>(0.0);
+    var s3l = vec4<f32>(0.0); var s3h = vec4<f32>(0.0);
+    var s4l = vec4<f32>(0.0); var s4h = vec4<f32>(0.0);
+    var s5l = vec4<f32>(0.0); var s5h = vec4<f32>(0.0);
+    var s6l = vec4<f32>(0.0); var s6h = vec4<f32>(0.0);
+    var s7l = vec4<f32>(0.0); var s7h = vec4<f32>(0.0);
+    for (var t4 = 0u; t4 < d4; t4++) {
+      let t = t4 * CMAX;
+      let b0 = tile[t + j]; let b1 = tile[t + j + 1u]; let b2 = tile[t + j + 2u]; let b3 = tile[t + j + 3u];
+      let b4 = tile[t + j + 4u]; let b5 = tile[t + j + 5u]; let b6 = tile[t + j + 6u]; let b7 = tile[t + j + 7u];
+      let x0 = tile[t + i + 0u];
+      s0l += vec4<f32>(sq(x0 - b0), sq(x0 - b1), sq(x0 - b2), sq(x0 - b3));
+      s0h += vec4<f32>(sq(x0 - b4), sq(x0 - b5), sq(x0 - b6), sq(x0 - b7));
+      let x1 = tile[t + i + 1u];
+      s1l += vec4<f32>(sq(x1 - b0), sq(x1 - b1), sq(x1 - b2), sq(x1 - b3));
+      s1h += vec4<f32>(sq(x1 - b4), sq(x1 - b5), sq(x1 - b6), sq(x1 - b7));
+      let x2 = tile[t + i + 2u];
+      s2l += vec4<f32>(sq(x2 - b0), sq(x2 - b1), sq(x2 - b2), sq(x2 - b3));
+      s2h += vec4<f32>(sq(x2 - b4), sq(x2 - b5), sq(x2 - b6), sq(x2 - b7));
+      let x3 = tile[t + i + 3u];
+      s3l += vec4<f32>(sq(x3 - b0), sq(x3 - b1), sq(x3 - b2), sq(x3 - b3));
+      s3h += vec4<f32>(sq(x3 - b4), sq(x3 - b5), sq(x3 - b6), sq(x3 - b7));
+      let x4 = tile[t + i + 4u];
+      s4l += vec4<f32>(sq(x4 - b0), sq(x4 - b1), sq(x4 - b2), sq(x4 - b3));
+      s4h += vec4<f32>(sq(x4 - b4), sq(x4 - b5), sq(x4 - b6), sq(x4 - b7));
+      let x5 = tile[t + i + 5u];
+      s5l += vec4<f32>(sq(x5 - b0), sq(x5 - b1), sq(x5 - b2), sq(x5 - b3));
+      s5h += vec4<f32>(sq(x5 - b4), sq(x5 - b5), sq(x5 - b6), sq(x5 - b7));
+      let x6 = tile[t + i + 6u];
+      s6l += vec4<f32>(sq(x6 - b0), sq(x6 - b1), sq(x6 - b2), sq(x6 - b3));
+      s6h += vec4<f32>(sq(x6 - b4), sq(x6 - b5), sq(x6 - b6), sq(x6 - b7));
+      let x7 = tile[t + i + 7u];
+      s7l += vec4<f32>(sq(x7 - b0), sq(x7 - b1), sq(x7 - b2), sq(x7 - b3));
+      s7h += vec4<f32>(sq(x7 - b4), sq(x7 - b5), sq(x7 - b6), sq(x7 - b7));
+    }
+    for (var q = 0u; q < 4u; q++) {
+      offer(i + 0u, j + q, cn, c, s0l[q]); offer(i + 0u, j + 4u + q, cn, c, s0h[q]);
+      offer(i + 1u, j + q, cn, c, s1l[q]); offer(i + 1u, j + 4u + q, cn, c, s1h[q]);
+      offer(i + 2u, j + q, cn, c, s2l[q]); offer(i + 2u, j + 4u + q, cn, c, s2h[q]);
+      offer(i + 3u, j + q, cn, c, s3l[q]); offer(i + 3u, j + 4u + q, cn, c, s3h[q]);
+      offer(i + 4u, j + q, cn, c, s4l[q]); offer(i + 4u, j + 4u + q, cn, c, s4h[q]);
+      offer(i + 5u, j + q, cn, c, s5l[q]); offer(i + 5u, j + 4u + q, cn, c, s5h[q]);
+      offer(i + 6u, j + q, cn, c, s6l[q]); offer(i + 6u, j + 4u + q, cn, c, s6h[q]);
+      offer(i + 7u, j + q, cn, c, s7l[q]); offer(i + 7u, j + 4u + q, cn, c, s7h[q]);
     }
   }
 }

@@ -17,7 +17,7 @@ export interface JoinCall {
    */
   groups: number; stride: number;
   d: number;
-  /** Rows of x held by the first data binding. */
+  /** Rows of x (padded to ⌈d/4⌉ vec4s each) held by the first data binding. */
   split: number;
   /** Most points in any group (the workgroup tile's width), and most new points in any group. */
   cmax: number; newMax: number;
@@ -29,22 +29,33 @@ export interface JoinCall {
 
 /** Most points per group for d dims within the adapter's workgroup memory (0: this kernel cannot run). */
 export function joinGroupLimit(workgroupStorage: number, d: number): number {
-  const vec4s = Math.floor((workgroupStorage - 2 * 4 * 128) / 16) - 4;
+  const vec4s = Math.floor((workgroupStorage - 2 * 4 * 128) / 16);
   return Math.min(128, Math.floor(vec4s / Math.ceil(Math.max(d, 1) / 4) / 8) * 8);
 }
 
-/** Lanes per workgroup for groups of at most `newMax` new points: a power of two from 8 to 64. */
-export function joinLanes(newMax: number): number {
+/** Groups one workgroup joins in turn (a workgroup costs a CPU adapter a few µs to start). */
+const GPW = 4;
+
+/** Lanes per workgroup for groups of at most `newMax` new points among `cmax`: one per 8×8 block, 8 to 64. */
+export function joinLanes(newMax: number, cmax: number): number {
   let wg = 8;
-  while (wg < newMax && wg < 64) wg *= 2;
+  while (wg < blockItems(newMax, cmax) && wg < 64) wg *= 2;
   return wg;
+}
+
+/** 8×8 blocks of pairs in a group of `cn` new points among `c`. */
+function blockItems(cn: number, c: number): number {
+  const nib = Math.ceil(cn / 8);
+  const njb = Math.ceil(c / 8);
+  return nib * njb - (nib * (nib - 1)) / 2;
 }
 
 /** Loop iterations of one invocation for groups of cmax points, all new, of d dims (the worst case). */
 export function joinLoopIterations(cmax: number, d: number): number {
-  const wg = joinLanes(cmax);
+  const wg = joinLanes(cmax, cmax);
   const d4 = Math.ceil(d / 4);
-  return Math.ceil(cmax / wg) * Math.ceil(cmax / 4) * (d4 + 5) + Math.ceil(cmax * d4 / wg) + Math.ceil(cmax / wg);
+  const perGroup = Math.ceil(cmax / wg) * (d4 + 1) + Math.ceil(blockItems(cmax, cmax) / wg) * (d4 + 5 + Math.ceil(cmax / 8));
+  return GPW * (perGroup + 1);
 }
 
 export function encodeKnnJoin(engine: Engine, c: JoinCall, xa: BufferSlice, xb: BufferSlice, cand: BufferSlice,
@@ -55,14 +66,15 @@ export function encodeKnnJoin(engine: Engine, c: JoinCall, xa: BufferSlice, xb: 
   if (joinLoopIterations(c.cmax, c.d) > engine.traits.loopBudget) {
     throw new RangeError(`knn join: groups of ${c.cmax} points of ${c.d} dims exceed the loop budget.`);
   }
-  const WG = joinLanes(c.newMax);
-  const [gx, gy] = engine.grid(c.groups * WG, WG);
+  const WG = joinLanes(c.newMax, c.cmax);
+  const d4 = Math.ceil(c.d / 4);
+  const [gx, gy] = engine.grid(Math.ceil(c.groups / GPW) * WG, WG);
   engine.dispatch(knnJoinKernel, {
-    overrides: { WG, CMAX: c.cmax, TILE4: c.cmax * Math.ceil(c.d / 4) + 4 },
+    overrides: { WG, CMAX: c.cmax, TILE4: c.cmax * d4, GPW },
     args: [packUniforms([
-      ['u32', c.groups], ['u32', c.stride], ['u32', c.d], ['u32', c.split], ['u32', c.cap], ['u32', gx], ['u32', 0], ['u32', 0],
+      ['u32', c.groups], ['u32', c.stride], ['u32', d4], ['u32', c.split], ['u32', c.cap], ['u32', gx], ['u32', 0], ['u32', 0],
     ]), xa, xb, cand, counts, thr, out, counter],
     workgroups: [gx, gy],
-    cost: { flops: 3 * c.pairs * c.d, bytes: 4 * c.groups * c.cmax * (c.d + 3) },
+    cost: { flops: 3 * c.pairs * c.d, bytes: 16 * c.groups * c.cmax * (d4 + 1) },
   });
 }

@@ -57,19 +57,18 @@ export async function approxKnnGraph(engine: Engine, x: Tensor, k: number, o: Ap
   const [n, d] = x.shape;
   (await checkedRowNorms(engine, x, n, 'knnGraph: x')).dispose();
   const host = await x.read() as Float32Array;
-  const data = dataBindings(engine, x);
   const limit = joinGroupLimit(engine.traits.workgroupStorage, d);
   const leafSize = o.leafSize ?? Math.max(k + 1, 32);
   const maxCandidates = o.maxCandidates ?? Math.min(k, 60);
   const group = Math.max(leafSize, 2 * maxCandidates);
   const joinFits = group <= limit && joinLoopIterations(Math.ceil(group / 8) * 8, d) <= engine.traits.loopBudget;
   if ((o.variant ?? 'join') === 'join' && joinFits) {
-    return descentKnnGraph(engine, host, data, n, d, k, {
+    return descentKnnGraph(engine, host, n, d, k, {
       seed: o.seed, onProgress: o.onProgress, trees: o.trees ?? 4, leafSize, maxCandidates,
       maxRounds: o.maxRounds ?? 10, delta: o.delta ?? 0.001, recordCap: o.recordCap ?? 4 << 20, stats: o.stats,
     });
   }
-  return gatherKnnGraph(engine, host, data, n, d, k, o);
+  return gatherKnnGraph(engine, host, dataBindings(engine, x), n, d, k, o);
 }
 
 /**

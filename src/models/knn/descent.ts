@@ -1,4 +1,5 @@
 import type { Engine } from '../../engine/engine.js';
+import { LimitError, formatBytes } from '../../engine/errors.js';
 import type { BufferSlice, Tensor } from '../../engine/tensor.js';
 import { JOIN_RECORD_WORDS, encodeKnnJoin } from '../../kernels/knn_join.js';
 import { seededRandom } from '../../ops/random.js';
@@ -25,14 +26,60 @@ export interface DescentOptions {
   stats?: Record<string, number>;
 }
 
-function tally(stats: Record<string, number> | undefined, key: string, t0: number): number {
-  const t = performance.now();
-  if (stats) stats[key] = (stats[key] ?? 0) + (t - t0) / 1000;
+/** Process CPU seconds (all threads) where the platform tells them (Node), else 0. */
+function cpuSeconds(): number {
+  const g = globalThis as { process?: { cpuUsage?: () => { user: number; system: number } } };
+  const u = g.process?.cpuUsage?.();
+  return u ? (u.user + u.system) / 1e6 : 0;
+}
+
+/** Adds the wall and CPU seconds since the last mark to stage `key`; returns the new mark. */
+function tally(stats: Record<string, number> | undefined, key: string, t0: [number, number]): [number, number] {
+  const t: [number, number] = [performance.now(), cpuSeconds()];
+  if (stats) {
+    stats[key] = (stats[key] ?? 0) + (t[0] - t0[0]) / 1000;
+    stats[`${key}_cpu`] = (stats[`${key}_cpu`] ?? 0) + t[1] - t0[1];
+  }
   return t;
 }
+const mark = (): [number, number] => [performance.now(), cpuSeconds()];
 
 /** The data as GPU bindings: at most `maxStorageBufferBindingSize` each, rows [0, split) in xa. */
 export interface DataBindings { xa: BufferSlice; xb: BufferSlice; split: number }
+
+/** Rows of vec4s, padded with zeros after d, that fit one binding of `maxBinding` bytes. */
+export function paddedRowsPerBinding(maxBinding: number, d: number): number {
+  return Math.floor(maxBinding / (16 * Math.ceil(d / 4)));
+}
+
+/**
+ * The data uploaded again with rows padded to ⌈d/4⌉ vec4s (the join reads whole vec4s), in at
+ * most two tensors of at most one binding each, written from the host in blocks of rows.
+ */
+function uploadPadded(engine: Engine, host: Float32Array, n: number, d: number): { data: DataBindings; parts: Tensor[] } {
+  const w = 4 * Math.ceil(d / 4);
+  const per = paddedRowsPerBinding(engine.limits.maxStorageBufferBindingSize, d);
+  if (n > 2 * per) {
+    throw new LimitError(`knnGraph (approx): ${n} rows of ${d} dims are more than two storage bindings hold ` +
+      `(${2 * per} rows of ${formatBytes(per * w * 4)}); reduce the dimensions first (e.g. PCA to 50).`,
+      'maxStorageBufferBindingSize', engine.limits.maxStorageBufferBindingSize, n * w * 4);
+  }
+  const split = Math.min(n, per);
+  const parts: Tensor[] = [];
+  for (const [r0, rows] of [[0, split], [split, n - split]]) {
+    if (rows === 0) continue;
+    const t = engine.empty([rows, w], 'f32', 'knn.join.data');
+    const block = 16_384;
+    const buf = new Float32Array(Math.min(block, rows) * w);
+    for (let b = 0; b < rows; b += block) {
+      const m = Math.min(block, rows - b);
+      for (let r = 0; r < m; r++) buf.set(host.subarray((r0 + b + r) * d, (r0 + b + r + 1) * d), r * w);
+      engine.write(t, buf.subarray(0, m * w), b * w);
+    }
+    parts.push(t);
+  }
+  return { data: { xa: parts[0].slice(), xb: parts[1]?.slice() ?? engine.placeholder(), split }, parts };
+}
 
 /** A run of join batches over groups of points, merging what comes back into the heaps. */
 class Joiner {
@@ -74,11 +121,10 @@ class Joiner {
   private async batch(g0: number, count: number, stride: number,
     fill: (g: number, dst: Uint32Array, at: number) => number): Promise<number> {
     const { engine, data, heaps, stats } = this;
-    let t = performance.now();
+    let t = mark();
     const cand = new Uint32Array(count * stride);
     const counts = new Uint32Array(count);
     let cmax = 0;
-    let newMax = 0;
     let pairs = 0;
     for (let g = 0; g < count; g++) {
       const c = fill(g0 + g, cand, g * stride);
@@ -86,7 +132,6 @@ class Joiner {
       const cn = c & 0xffff;
       const size = cn + (c >>> 16);
       cmax = Math.max(cmax, size);
-      newMax = Math.max(newMax, cn);
       pairs += cn * size;
     }
     if (cmax < 2) return 0;
@@ -94,7 +139,7 @@ class Joiner {
     const countsT = engine.tensor(counts, [count], { label: 'knn.join.counts' });
     engine.write(this.thr, heaps.thr);
     engine.clear(this.counter);
-    encodeKnnJoin(engine, { groups: count, stride, d: this.d, split: data.split, cmax: Math.ceil(cmax / 8) * 8, newMax, cap: this.cap, pairs },
+    encodeKnnJoin(engine, { groups: count, stride, d: this.d, split: data.split, cmax: Math.ceil(stride / 8) * 8, newMax: this.newMax(stride), cap: this.cap, pairs },
       data.xa, data.xb, candT.slice(), countsT.slice(), this.thr.slice(), this.out.slice(), this.counter.slice());
     t = tally(stats, 'upload', t);
     const records = (await this.counter.read())[0];
@@ -111,6 +156,9 @@ class Joiner {
     return taken;
   }
 
+  /** Most new points per group, fixed per phase so that one pipeline serves all its batches. */
+  newMax = (stride: number): number => stride;
+
   dispose(): void { this.out.dispose(); this.counter.dispose(); this.thr.dispose(); }
 }
 
@@ -121,8 +169,9 @@ class Joiner {
  * small dense distance tile on the GPU (knn_join.wgsl) that returns only the pairs that improve a
  * list; the lists themselves are kept as heaps on the CPU (O(n·k) memory).
  */
-export async function descentKnnGraph(engine: Engine, host: Float32Array, data: DataBindings, n: number, d: number,
+export async function descentKnnGraph(engine: Engine, host: Float32Array, n: number, d: number,
   k: number, o: DescentOptions): Promise<KnnGraph> {
+  const { data, parts } = uploadPadded(engine, host, n, d);
   const heaps = new NeighbourHeaps(n, k);
   const rand = seededRandom(o.seed);
   const total = (o.trees + o.maxRounds) * n;
@@ -132,7 +181,7 @@ export async function descentKnnGraph(engine: Engine, host: Float32Array, data: 
   try {
     // 1. Leaves of each tree, all pairs: the first lists.
     for (let t = 0; t < o.trees; t++) {
-      const t0 = performance.now();
+      const t0 = mark();
       const tree = buildRpTree(host, n, d, o.leafSize, rand);
       tally(o.stats, 'trees', t0);
       const starts: number[] = [];
@@ -151,11 +200,12 @@ export async function descentKnnGraph(engine: Engine, host: Float32Array, data: 
     const lists = new CandidateLists(n, mc);
     let rounds = 0;
     for (; rounds < o.maxRounds; rounds++) {
-      const t0 = performance.now();
+      const t0 = mark();
       const live = lists.build(heaps, o.seed, rounds);
       tally(o.stats, 'candidates', t0);
       if (live === 0) break;
       const stride = 2 * mc;
+      joiner.newMax = () => mc;
       await joiner.run(n, stride, (u, dst, at) => {
         const cn = lists.newCnt[u];
         if (cn === 0) return 0;
@@ -170,6 +220,7 @@ export async function descentKnnGraph(engine: Engine, host: Float32Array, data: 
     }
     if (o.stats) o.stats.rounds = rounds;
     joiner.dispose();
+    for (const p of parts) p.dispose();
     fillUnfilledRows(heaps, host, d);
     heaps.sortRows();
     o.onProgress?.(total, total);
@@ -178,6 +229,7 @@ export async function descentKnnGraph(engine: Engine, host: Float32Array, data: 
     return { indices, distances, k, n };
   } catch (e) {
     joiner.dispose();
+    for (const p of parts) p.dispose();
     throw e;
   }
 }

@@ -62,6 +62,7 @@ export class NeighbourHeaps {
       const a = rec[3 * r];
       const b = rec[3 * r + 1];
       const s = f[3 * r + 2];
+      if (a === b) continue;
       taken += this.push(a, b, s) + this.push(b, a, s);
     }
     return taken;
