@@ -58,14 +58,16 @@ export async function approxKnnGraph(engine: Engine, x: Tensor, k: number, o: Ap
   (await checkedRowNorms(engine, x, n, 'knnGraph: x')).dispose();
   const host = await x.read() as Float32Array;
   const limit = joinGroupLimit(engine.traits.workgroupStorage, d);
-  const leafSize = o.leafSize ?? Math.max(k + 1, 32);
-  const maxCandidates = o.maxCandidates ?? Math.min(k, 60);
+  // Leaves are the cheap part of the join (a group of c rows gives c²/2 pairs) and rounds the dear
+  // part (a group per row), so: several trees with large leaves, few candidates, an early stop.
+  const leafSize = Math.min(o.leafSize ?? Math.max(k + 1, 48), limit);
+  const maxCandidates = o.maxCandidates ?? Math.min(k, 32);
   const group = Math.max(leafSize, 2 * maxCandidates);
-  const joinFits = group <= limit && joinLoopIterations(Math.ceil(group / 8) * 8, d) <= engine.traits.loopBudget;
+  const joinFits = leafSize > k && group <= limit && joinLoopIterations(Math.ceil(group / 8) * 8, d) <= engine.traits.loopBudget;
   if ((o.variant ?? 'join') === 'join' && joinFits) {
     return descentKnnGraph(engine, host, n, d, k, {
-      seed: o.seed, onProgress: o.onProgress, trees: o.trees ?? 4, leafSize, maxCandidates,
-      maxRounds: o.maxRounds ?? 10, delta: o.delta ?? 0.001, recordCap: o.recordCap ?? 4 << 20, stats: o.stats,
+      seed: o.seed, onProgress: o.onProgress, trees: o.trees ?? 6, leafSize, maxCandidates,
+      maxRounds: o.maxRounds ?? 10, delta: o.delta ?? 0.01, recordCap: o.recordCap ?? 4 << 20, stats: o.stats,
     });
   }
   return gatherKnnGraph(engine, host, dataBindings(engine, x), n, d, k, o);

@@ -12,18 +12,22 @@ export class CandidateLists {
   readonly oldIdx: Uint32Array;
   readonly newCnt: Uint8Array;
   readonly oldCnt: Uint8Array;
+  /** Priorities of the kept points, beside them (recomputing the hash in every sift costs more). */
+  private readonly newPr: Uint32Array;
+  private readonly oldPr: Uint32Array;
   private readonly stamp: Int32Array;
   private salt = 0;
 
   constructor(readonly n: number, readonly mc: number) {
     this.newIdx = new Uint32Array(n * mc); this.oldIdx = new Uint32Array(n * mc);
     this.newCnt = new Uint8Array(n); this.oldCnt = new Uint8Array(n);
+    this.newPr = new Uint32Array(n * mc); this.oldPr = new Uint32Array(n * mc);
     this.stamp = new Int32Array(n).fill(-1);
   }
 
   /** Samples this round's lists from the heaps; returns how many rows have new candidates. */
   build(h: NeighbourHeaps, seed: number, round: number): number {
-    const { n, mc, newIdx, oldIdx, newCnt, oldCnt, stamp } = this;
+    const { n, mc, newIdx, oldIdx, newCnt, oldCnt, newPr, oldPr, stamp } = this;
     const k = h.k;
     this.salt = (Math.imul(seed ^ 0x5bd1e995, 0x9e3779b1) + Math.imul(round + 1, 0x85ebca6b)) >>> 0;
     newCnt.fill(0); oldCnt.fill(0);
@@ -32,8 +36,8 @@ export class CandidateLists {
         const v = h.idx[j];
         if (v === EMPTY) continue;
         const key = this.priority(u, v);
-        if (h.flag[j] === OLD) { this.offer(oldIdx, oldCnt, u, v, key); this.offer(oldIdx, oldCnt, v, u, key); }
-        else { this.offer(newIdx, newCnt, u, v, key); this.offer(newIdx, newCnt, v, u, key); }
+        if (h.flag[j] === OLD) { offer(oldIdx, oldPr, oldCnt, mc, u, v, key); offer(oldIdx, oldPr, oldCnt, mc, v, u, key); }
+        else { offer(newIdx, newPr, newCnt, mc, u, v, key); offer(newIdx, newPr, newCnt, mc, v, u, key); }
       }
     }
     let rows = 0;
@@ -63,44 +67,40 @@ export class CandidateLists {
     x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
     return (x ^ (x >>> 16)) >>> 0;
   }
+}
 
-  /** Keeps the mc lowest (priority, point) of row u in a max-heap on priority. */
-  private offer(list: Uint32Array, cnt: Uint8Array, u: number, v: number, key: number): void {
-    const mc = this.mc;
-    const base = u * mc;
-    const c = cnt[u];
-    if (c < mc) {
-      let pos = c;
-      while (pos > 0) {
-        const par = (pos - 1) >> 1;
-        const w = list[base + par];
-        const kw = this.priority(u, w);
-        if (kw > key || (kw === key && w > v)) break;
-        list[base + pos] = w;
-        pos = par;
-      }
-      list[base + pos] = v;
-      cnt[u] = c + 1;
-      return;
+/** Keeps the mc lowest (priority, point) of row u in a max-heap on priority. */
+function offer(list: Uint32Array, pr: Uint32Array, cnt: Uint8Array, mc: number, u: number, v: number, key: number): void {
+  const base = u * mc;
+  const c = cnt[u];
+  if (c < mc) {
+    let pos = c;
+    while (pos > 0) {
+      const par = (pos - 1) >> 1;
+      const kw = pr[base + par];
+      if (kw > key || (kw === key && list[base + par] > v)) break;
+      list[base + pos] = list[base + par]; pr[base + pos] = kw;
+      pos = par;
     }
-    const root = list[base];
-    const kr = this.priority(u, root);
-    if (key > kr || (key === kr && v >= root)) return;
-    let pos = 0;
-    for (;;) {
-      const l = 2 * pos + 1;
-      if (l >= mc) break;
-      let m = l;
-      let km = this.priority(u, list[base + l]);
-      if (l + 1 < mc) {
-        const kr2 = this.priority(u, list[base + l + 1]);
-        if (kr2 > km || (kr2 === km && list[base + l + 1] > list[base + l])) { m = l + 1; km = kr2; }
-      }
-      const w = list[base + m];
-      if (km < key || (km === key && w < v)) break;
-      list[base + pos] = w;
-      pos = m;
-    }
-    list[base + pos] = v;
+    list[base + pos] = v; pr[base + pos] = key;
+    cnt[u] = c + 1;
+    return;
   }
+  const kr = pr[base];
+  if (key > kr || (key === kr && v >= list[base])) return;
+  let pos = 0;
+  for (;;) {
+    const l = 2 * pos + 1;
+    if (l >= mc) break;
+    let m = l;
+    let km = pr[base + l];
+    if (l + 1 < mc) {
+      const k2 = pr[base + l + 1];
+      if (k2 > km || (k2 === km && list[base + l + 1] > list[base + l])) { m = l + 1; km = k2; }
+    }
+    if (km < key || (km === key && list[base + m] < v)) break;
+    list[base + pos] = list[base + m]; pr[base + pos] = km;
+    pos = m;
+  }
+  list[base + pos] = v; pr[base + pos] = key;
 }
