@@ -126,15 +126,16 @@ fn join_group(g: u32, lid: u32) {
       s7l += vec4<f32>(sq(x7 - b0), sq(x7 - b1), sq(x7 - b2), sq(x7 - b3));
       s7h += vec4<f32>(sq(x7 - b4), sq(x7 - b5), sq(x7 - b6), sq(x7 - b7));
     }
-    for (var q = 0u; q < 4u; q++) {
-      offer(i + 0u, j + q, cn, c, s0l[q]); offer(i + 0u, j + 4u + q, cn, c, s0h[q]);
-      offer(i + 1u, j + q, cn, c, s1l[q]); offer(i + 1u, j + 4u + q, cn, c, s1h[q]);
-      offer(i + 2u, j + q, cn, c, s2l[q]); offer(i + 2u, j + 4u + q, cn, c, s2h[q]);
-      offer(i + 3u, j + q, cn, c, s3l[q]); offer(i + 3u, j + 4u + q, cn, c, s3h[q]);
-      offer(i + 4u, j + q, cn, c, s4l[q]); offer(i + 4u, j + 4u + q, cn, c, s4h[q]);
-      offer(i + 5u, j + q, cn, c, s5l[q]); offer(i + 5u, j + 4u + q, cn, c, s5h[q]);
-      offer(i + 6u, j + q, cn, c, s6l[q]); offer(i + 6u, j + 4u + q, cn, c, s6h[q]);
-      offer(i + 7u, j + q, cn, c, s7l[q]); offer(i + 7u, j + 4u + q, cn, c, s7h[q]);
-    }
+    // One call site for the 64 offers keeps the shader small for the adapters' compilers.
+    var res: array<vec4<f32>, 16>;
+    res[0] = s0l; res[1] = s0h;
+    res[2] = s1l; res[3] = s1h;
+    res[4] = s2l; res[5] = s2h;
+    res[6] = s3l; res[7] = s3h;
+    res[8] = s4l; res[9] = s4h;
+    res[10] = s5l; res[11] = s5h;
+    res[12] = s6l; res[13] = s6h;
+    res[14] = s7l; res[15] = s7h;
+    for (var e = 0u; e < 64u; e++) { offer(i + e / 8u, j + e % 8u, cn, c, res[e / 4u][e % 4u]); }
   }
 }

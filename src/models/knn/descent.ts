@@ -105,11 +105,15 @@ class Joiner {
     let taken = 0;
     for (let g0 = 0; g0 < groups;) {
       const target = Math.floor(this.cap / 2 / Math.max(this.perGroup, 1e-3));
-      let batch = Math.max(64, Math.min(groups - g0, target, 65_536));
+      const fit = Math.floor(this.engine.limits.maxStorageBufferBindingSize / (4 * stride));
+      let batch = Math.max(1, Math.min(groups - g0, Math.max(64, target), 65_536, fit));
       for (;;) {
         const got = await this.batch(g0, batch, stride, fill);
         if (got >= 0) { taken += got; break; }
-        batch = Math.max(1, batch >> 1); // overflowed: nothing was merged, run fewer groups
+        // Overflowed: nothing was merged; run fewer groups (one group's pairs always fit: see the caller).
+        if (this.stats) this.stats.overflows = (this.stats.overflows ?? 0) + 1;
+        if (batch === 1) throw new RangeError(`knn join: one group returned more than ${this.cap} pairs.`);
+        batch = Math.max(1, batch >> 1);
       }
       g0 += batch;
       done(batch);
@@ -177,7 +181,8 @@ export async function descentKnnGraph(engine: Engine, host: Float32Array, n: num
   const total = (o.trees + o.maxRounds) * n;
   let done = 0;
   const advance = (rows: number) => { done += rows; o.onProgress?.(done, total); };
-  const joiner = new Joiner(engine, data, d, heaps, o.recordCap, o.stats);
+  const cap = Math.min(o.recordCap, Math.floor(engine.limits.maxStorageBufferBindingSize / (4 * JOIN_RECORD_WORDS)));
+  const joiner = new Joiner(engine, data, d, heaps, cap, o.stats);
   try {
     // 1. Leaves of each tree, all pairs: the first lists.
     for (let t = 0; t < o.trees; t++) {
