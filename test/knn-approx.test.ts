@@ -117,6 +117,15 @@ describe('approximate kNN graph, join route', () => {
     expect(await checkGraph(split.indices, split.distances, x, n, d, k)).toBeGreaterThanOrEqual(0.9);
   });
 
+  it('the gather route (for data too wide for the join) stays correct', async () => {
+    const n = 1500; const d = 16; const k = 8;
+    const x = clustered(n, d, 6, 8);
+    const stats: Record<string, number> = {};
+    const g = await graph(await getEngine(), x, n, d, k, { variant: 'gather', stats });
+    expect(stats.batches).toBeUndefined();
+    expect(await checkGraph(g.indices, g.distances, x, n, d, k)).toBeGreaterThanOrEqual(0.9);
+  });
+
   it('progress rises monotonically to its total, which is fixed up front', async () => {
     const n = 2000; const d = 10; const k = 5;
     const x = clustered(n, d, 4, 7);

@@ -13,11 +13,11 @@ import { seededRandom } from '../../ops/random.js';
 export interface ApproxOptions {
   seed: number;
   onProgress?: (done: number, total: number) => void;
-  /** Random-projection trees for the initial candidates. */
+  /** Random-projection trees for the initial candidates (join: 6, gather: 5). */
   trees?: number;
-  /** Most points per tree leaf. */
+  /** Most points per tree leaf (join: max(k + 1, 48)). */
   leafSize?: number;
-  /** Most new (and most old) candidates per row and round, PyNNDescent's max_candidates. */
+  /** Most new (and most old) candidates per row and round, PyNNDescent's max_candidates (join: min(k, 32)). */
   maxCandidates?: number;
   /** Records one join batch may return (tests make it small to force re-runs). */
   recordCap?: number;
@@ -25,7 +25,7 @@ export interface ApproxOptions {
   variant?: 'join' | 'gather';
   /** When given, the join route adds seconds per stage and counts here. */
   stats?: Record<string, number>;
-  /** Most NN-descent rounds (default 10); rounds stop early when fewer than `delta`·n·k lists change. */
+  /** Most NN-descent rounds (default 10); rounds stop early when fewer than `delta`·n·k entries change (join: 0.01, gather: 0.001). */
   maxRounds?: number;
   delta?: number;
 }
@@ -48,10 +48,12 @@ function dataBindings(engine: Engine, x: Tensor): { xa: BufferSlice; xb: BufferS
 }
 
 /**
- * Approximate kNN graph: candidates from the leaves of a random-projection forest, refined by
- * NN-descent rounds (Dong, Moses & Li 2011). Trees and candidate lists are built on the CPU;
- * every distance is evaluated and merged into per-row heaps on the GPU (knn_candidates.wgsl).
- * Recall against the exact graph can be measured with `knnRecall`.
+ * Approximate kNN graph: the leaves of a random-projection forest, refined by NN-descent rounds
+ * (Dong, Moses & Li 2011). Where a group of points fits the workgroup memory (d up to about 250),
+ * the join route (descent.ts): PyNNDescent's local join as small distance tiles on the GPU, lists
+ * on the CPU. Otherwise the gather route: candidate lists from the CPU, their distances gathered
+ * and merged into per-row heaps on the GPU (knn_candidates.wgsl). Recall against the exact graph
+ * can be measured with `knnRecall`.
  */
 export async function approxKnnGraph(engine: Engine, x: Tensor, k: number, o: ApproxOptions): Promise<KnnGraph> {
   const [n, d] = x.shape;
