@@ -98,10 +98,10 @@ class Joiner {
 
   /**
    * Joins `groups` groups; group g's points are written by `fill(g, dst)` (new first), which returns
-   * (new count) | (old count << 16). `stride` bounds a group's size. Calls `done(groups)` as batches finish.
+   * (new count) | (old count << 16). `stride` bounds a group's size. Calls `done(g0, groups)` as batches finish.
    */
   async run(groups: number, stride: number, fill: (g: number, dst: Uint32Array, at: number) => number,
-    done: (groups: number) => void): Promise<number> {
+    done: (g0: number, groups: number) => void): Promise<number> {
     let taken = 0;
     for (let g0 = 0; g0 < groups;) {
       const target = Math.floor(this.cap / 2 / Math.max(this.perGroup, 1e-3));
@@ -115,8 +115,8 @@ class Joiner {
         if (batch === 1) throw new RangeError(`knn join: one group returned more than ${this.cap} pairs.`);
         batch = Math.max(1, batch >> 1);
       }
+      done(g0, batch);
       g0 += batch;
-      done(batch);
     }
     return taken;
   }
@@ -196,8 +196,7 @@ export async function descentKnnGraph(engine: Engine, host: Float32Array, n: num
         const size = starts[g + 1] - starts[g];
         dst.set(tree.perm.subarray(starts[g], starts[g + 1]), at);
         return size;
-      }, (groups) => { /* leaves differ in size: progress by rows at the end of the tree */ void groups; });
-      advance(n);
+      }, (g0, groups) => advance(starts[g0 + groups] - starts[g0]));
     }
     heaps.settleRound();
     // 2. NN-descent rounds until few entries change.
@@ -218,7 +217,7 @@ export async function descentKnnGraph(engine: Engine, host: Float32Array, n: num
         dst.set(lists.newIdx.subarray(u * mc, u * mc + cn), at);
         dst.set(lists.oldIdx.subarray(u * mc, u * mc + co), at + cn);
         return cn | (co << 16);
-      }, advance);
+      }, (_, groups) => advance(groups));
       const changed = heaps.settleRound();
       if (o.stats) o.stats[`changed${rounds}`] = changed;
       if (changed <= o.delta * n * k) { rounds++; break; }
