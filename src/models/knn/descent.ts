@@ -103,6 +103,8 @@ class Joiner {
   async run(groups: number, stride: number, fill: (g: number, dst: Uint32Array, at: number) => number,
     done: (g0: number, groups: number) => void): Promise<number> {
     let taken = 0;
+    // Until a batch has been seen, assume every pair comes back (the first leaves' lists are empty).
+    this.perGroup = (stride * stride) / 2;
     for (let g0 = 0; g0 < groups;) {
       const target = Math.floor(this.cap / 2 / Math.max(this.perGroup, 1e-3));
       const fit = Math.floor(this.engine.limits.maxStorageBufferBindingSize / (4 * stride));
