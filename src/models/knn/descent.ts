@@ -81,8 +81,11 @@ function uploadPadded(engine: Engine, host: Float32Array, n: number, d: number):
   return { data: { xa: parts[0].slice(), xb: parts[1]?.slice() ?? engine.placeholder(), split }, parts };
 }
 
-/** One output buffer and its counter; two of them let a batch run while the last one is merged. */
-interface Slot { out: Tensor<'u32'>; counter: Tensor<'u32'> }
+/**
+ * The thresholds, output buffer and counter of one batch; two of them let a batch run while the
+ * last one is merged (writing a buffer that a running batch reads would wait for it on some backends).
+ */
+interface Slot { thr: Tensor<'f32'>; out: Tensor<'u32'>; counter: Tensor<'u32'> }
 
 /** A submitted batch: its groups, its slot, and the reads of its counter and records already queued. */
 interface InFlight {
@@ -100,17 +103,16 @@ type Fill = (g: number, dst: Uint32Array, at: number) => number;
  */
 class Joiner {
   private readonly slots: Slot[];
-  private readonly thr: Tensor<'f32'>;
   /** Records per group seen in the last batch, to size the next. */
   private perGroup = 1;
 
   constructor(private readonly engine: Engine, private readonly data: DataBindings, private readonly d: number,
     private readonly heaps: NeighbourHeaps, private readonly cap: number, private readonly stats?: Record<string, number>) {
     this.slots = [0, 1].map(() => ({
+      thr: engine.empty([heaps.n], 'f32', 'knn.join.thresholds'),
       out: engine.empty([cap * JOIN_RECORD_WORDS], 'u32', 'knn.join.records'),
       counter: engine.empty([1], 'u32', 'knn.join.counter'),
     }));
-    this.thr = engine.empty([heaps.n], 'f32', 'knn.join.thresholds');
   }
 
   /**
@@ -159,10 +161,10 @@ class Joiner {
     if (cmax < 2) return { g0, count, pairs: 0, slot, counter: Promise.resolve(0), records: undefined, readRecords: 0 };
     const candT = engine.tensor(cand, [count * stride], { label: 'knn.join.candidates' });
     const countsT = engine.tensor(counts, [count], { label: 'knn.join.counts' });
-    engine.write(this.thr, heaps.thr);
+    engine.write(slot.thr, heaps.thr);
     engine.clear(slot.counter);
     encodeKnnJoin(engine, { groups: count, stride, d: this.d, split: data.split, cmax: Math.ceil(stride / 8) * 8, newMax: this.newMax(stride), cap: this.cap, pairs },
-      data.xa, data.xb, candT.slice(), countsT.slice(), this.thr.slice(), slot.out.slice(), slot.counter.slice());
+      data.xa, data.xb, candT.slice(), countsT.slice(), slot.thr.slice(), slot.out.slice(), slot.counter.slice());
     // The records are read with the counter, before the next batch is queued: a read queued later
     // would wait for that batch too. Its size is a guess (1.5× the expected count); more is read after.
     const readRecords = Math.min(this.cap, Math.ceil(1.5 * this.perGroup * count) + 1024);
@@ -210,8 +212,7 @@ class Joiner {
   newMax = (stride: number): number => stride;
 
   dispose(): void {
-    for (const s of this.slots) { s.out.dispose(); s.counter.dispose(); }
-    this.thr.dispose();
+    for (const s of this.slots) { s.thr.dispose(); s.out.dispose(); s.counter.dispose(); }
   }
 }
 
