@@ -117,6 +117,20 @@ describe('approximate kNN graph, join route', () => {
     expect(await checkGraph(split.indices, split.distances, x, n, d, k)).toBeGreaterThanOrEqual(0.9);
   });
 
+  it('tiny and degenerate data: n = k + 1, and 300 copies of a few points (ties, flat splits)', async () => {
+    const engine = await getEngine();
+    const tiny = clustered(6, 3, 2, 10);
+    const g = await graph(engine, tiny, 6, 3, 5);
+    expect(await checkGraph(g.indices, g.distances, tiny, 6, 3, 5)).toBe(1);
+    const n = 300; const d = 4; const k = 12;
+    const copies = new Float32Array(n * d);
+    for (let i = 0; i < n; i++) for (let t = 0; t < d; t++) copies[i * d + t] = (i % 5) + t;
+    const c = await graph(engine, copies, n, d, k);
+    // Every row's 12 nearest are at distance 0 (59 copies of each point): any 12 of them.
+    await checkGraph(c.indices, c.distances, copies, n, d, k);
+    for (let i = 0; i < n * k; i++) if (c.distances[i] !== 0) expect.fail(`entry ${i} at ${c.distances[i]}, want 0`);
+  });
+
   it('the gather route (for data too wide for the join) stays correct', async () => {
     const n = 1500; const d = 16; const k = 8;
     const x = clustered(n, d, 6, 8);
