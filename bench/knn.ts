@@ -1,3 +1,5 @@
+// `npm run bench -- knn --mix N --k K` (or `--data x.npy --k K`): the approximate graph against PyNNDescent
+// on a Gaussian mixture, written to bench/results/knn-approx-mix-N-kK.json (see lib/knn_mix.ts).
 // `npm run bench -- knn [--quick] [--full] [--approx-n N] [--adapter llvmpipe]`: the kNN graph against
 // scikit-learn's NearestNeighbors on the same Fashion-MNIST data: exact on raw pixels, exact and
 // approximate (recall@k against exact) after PCA to 50 dims with k = 90 (t-SNE's 3·perplexity).
@@ -8,8 +10,13 @@ import { loadFashionMnist } from '../src/io/fashion-mnist.js';
 import os from 'node:os';
 import { machine, parseArgs, table, writeResult } from './lib/common.js';
 import { SKLEARN_KNN, runPython } from './lib/sklearn_peer.js';
+import { runMixBenchmark } from './lib/knn_mix.js';
 
 const args = parseArgs();
+if (args.mix || args.data) {
+  await runMixBenchmark(args);
+  process.exit(0);
+}
 const quick = args.quick === 'true';
 const full = args.full === 'true';
 const approxOnly = args['approx-n'] ? Number(args['approx-n']) : 0;

@@ -6,14 +6,26 @@ import { checkedRowNorms } from './exact.js';
 import type { KnnGraph } from './index.js';
 import { NnDescentState } from './nn_descent.js';
 import { buildRpTree } from './rp_forest.js';
+import { descentKnnGraph } from './descent.js';
+import { joinGroupLimit, joinLoopIterations } from '../../kernels/knn_join.js';
 import { seededRandom } from '../../ops/random.js';
 
 export interface ApproxOptions {
   seed: number;
   onProgress?: (done: number, total: number) => void;
-  /** Random-projection trees for the initial candidates (default 5). */
+  /** Random-projection trees for the initial candidates (join: 6, gather: 5). */
   trees?: number;
-  /** Most NN-descent rounds (default 10); rounds stop early when fewer than `delta`·n·k lists change. */
+  /** Most points per tree leaf (join: max(k + 1, 48)). */
+  leafSize?: number;
+  /** Most new (and most old) candidates per row and round, PyNNDescent's max_candidates (join: min(k, 32)). */
+  maxCandidates?: number;
+  /** Records one join batch may return (tests make it small to force re-runs). */
+  recordCap?: number;
+  /** 'join' (local join on the GPU, lists on the CPU) or 'gather' (candidate lists merged on the GPU); default: join where it fits. */
+  variant?: 'join' | 'gather';
+  /** When given, the join route adds seconds per stage and counts here. */
+  stats?: Record<string, number>;
+  /** Most NN-descent rounds (default 10); rounds stop early when fewer than `delta`·n·k entries change (join: 0.01, gather: 0.001). */
   maxRounds?: number;
   delta?: number;
 }
@@ -36,17 +48,41 @@ function dataBindings(engine: Engine, x: Tensor): { xa: BufferSlice; xb: BufferS
 }
 
 /**
- * Approximate kNN graph: candidates from the leaves of a random-projection forest, refined by
- * NN-descent rounds (Dong, Moses & Li 2011). Trees and candidate lists are built on the CPU;
- * every distance is evaluated and merged into per-row heaps on the GPU (knn_candidates.wgsl).
- * Recall against the exact graph can be measured with `knnRecall`.
+ * Approximate kNN graph: the leaves of a random-projection forest, refined by NN-descent rounds
+ * (Dong, Moses & Li 2011). Where a group of points fits the workgroup memory (d up to about 250),
+ * the join route (descent.ts): PyNNDescent's local join as small distance tiles on the GPU, lists
+ * on the CPU. Otherwise the gather route: candidate lists from the CPU, their distances gathered
+ * and merged into per-row heaps on the GPU (knn_candidates.wgsl). Recall against the exact graph
+ * can be measured with `knnRecall`.
  */
 export async function approxKnnGraph(engine: Engine, x: Tensor, k: number, o: ApproxOptions): Promise<KnnGraph> {
   const [n, d] = x.shape;
   (await checkedRowNorms(engine, x, n, 'knnGraph: x')).dispose();
-  const rand = seededRandom(o.seed);
   const host = await x.read() as Float32Array;
-  const { xa, xb, split } = dataBindings(engine, x);
+  const limit = joinGroupLimit(engine.traits.workgroupStorage, d);
+  // Leaves are the cheap part of the join (a group of c rows gives c²/2 pairs) and rounds the dear
+  // part (a group per row), so: several trees with large leaves, few candidates, an early stop.
+  const leafSize = Math.min(o.leafSize ?? Math.max(k + 1, 48), limit);
+  const maxCandidates = o.maxCandidates ?? Math.min(k, 32);
+  const group = Math.max(leafSize, 2 * maxCandidates);
+  const joinFits = leafSize > k && group <= limit && joinLoopIterations(Math.ceil(group / 8) * 8, d) <= engine.traits.loopBudget;
+  if ((o.variant ?? 'join') === 'join' && joinFits) {
+    return descentKnnGraph(engine, host, n, d, k, {
+      seed: o.seed, onProgress: o.onProgress, trees: o.trees ?? 6, leafSize, maxCandidates,
+      maxRounds: o.maxRounds ?? 10, delta: o.delta ?? 0.01, recordCap: o.recordCap ?? 4 << 20, stats: o.stats,
+    });
+  }
+  return gatherKnnGraph(engine, host, dataBindings(engine, x), n, d, k, o);
+}
+
+/**
+ * The former route, for data too wide for the join's workgroup tile: candidate lists built on the
+ * CPU, their distances gathered and merged into per-row heaps on the GPU (knn_candidates.wgsl).
+ */
+async function gatherKnnGraph(engine: Engine, host: Float32Array, data: ReturnType<typeof dataBindings>, n: number, d: number,
+  k: number, o: ApproxOptions): Promise<KnnGraph> {
+  const rand = seededRandom(o.seed);
+  const { xa, xb, split } = data;
   const vals = engine.empty([n, k], 'f32', 'knn.distances');
   const idx = engine.empty([n, k], 'u32', 'knn.indices');
   const per = candidatesPerDispatch(engine.traits.loopBudget, d, k);

@@ -18,6 +18,7 @@ export function buildRpTree(x: Float32Array, n: number, d: number, leafSize: num
   const leafEnd = new Int32Array(n);
   const side = new Uint8Array(n);
   const normal = new Float64Array(d);
+  const scratch = new Int32Array(n);
   const stack: Array<[number, number]> = [[0, n]];
   while (stack.length) {
     const [s, e] = stack.pop()!;
@@ -36,9 +37,9 @@ export function buildRpTree(x: Float32Array, n: number, d: number, leafSize: num
     }
     let left = 0;
     for (let t = s; t < e; t++) {
-      const p = perm[t];
+      const p = perm[t] * d;
       let proj = -offset;
-      for (let c = 0; c < d; c++) proj += normal[c] * x[p * d + c];
+      for (let c = 0; c < d; c++) proj += normal[c] * x[p + c];
       // Points on the plane (duplicates, a == b) go to a random side.
       side[t - s] = proj < 0 || (proj === 0 && rand() < 0.5) ? 1 : 0;
       left += side[t - s];
@@ -47,11 +48,11 @@ export function buildRpTree(x: Float32Array, n: number, d: number, leafSize: num
     if (left === 0 || left === size) {
       mid = s + (size >> 1); // degenerate cut: split in half
     } else {
-      // Stable in-place partition by side via a scratch copy of the node.
-      const members = perm.slice(s, e);
+      // Stable partition by side via a scratch copy of the node.
+      scratch.set(perm.subarray(s, e), s);
       let li = s;
       let ri = s + left;
-      for (let t = 0; t < size; t++) { if (side[t]) perm[li++] = members[t]; else perm[ri++] = members[t]; }
+      for (let t = 0; t < size; t++) { if (side[t]) perm[li++] = scratch[s + t]; else perm[ri++] = scratch[s + t]; }
       mid = s + left;
     }
     stack.push([s, mid], [mid, e]);
