@@ -46,6 +46,11 @@ export interface TsneOptions {
   field?: FieldOptions;
   /** A precomputed kNN graph of x (self excluded); default: built with `knnGraph`. */
   knn?: KnnGraph;
+  /**
+   * Dispose `knn`'s tensors as soon as the affinities have read them (default false): frees
+   * n·k·8 bytes of GPU memory before P is uploaded. A graph built by `fit` is always released.
+   */
+  releaseKnn?: boolean;
   onProgress?: (p: TsneProgress) => void | Promise<void>;
   /** Iterations between progress callbacks (default 50). */
   progressEvery?: number;
@@ -141,10 +146,12 @@ export class TSNE {
     checkPerplexity(n, perplexity);
     const graph = this.opts.knn ?? await knnGraph(this.engine, x, neighboursFor(perplexity));
     if (graph.n !== n) throw new ShapeError(`t-SNE: the kNN graph has ${graph.n} rows but x has ${n} points.`);
+    const release = () => { graph.indices.dispose(); graph.distances.dispose(); };
+    const owned = !this.opts.knn || this.opts.releaseKnn === true;
     try {
-      this.p = await jointAffinities(this.engine, graph, perplexity);
+      this.p = await jointAffinities(this.engine, graph, perplexity, { releaseGraph: owned ? release : undefined });
     } finally {
-      if (!this.opts.knn) { graph.indices.dispose(); graph.distances.dispose(); }
+      if (owned) release();
     }
     this.data = x;
     this.embedding?.dispose();
@@ -213,7 +220,8 @@ export class TSNE {
     const k = Math.min(neighboursFor(perplexity), ref.rows);
     const graph = o.knn ?? await knnQuery(engine, this.data, newX, k);
     const p = await queryAffinities(engine, graph, ref.rows, perplexity);
-    const [yRef, idx, val] = await Promise.all([ref.read(), p.colIdx.read(), p.val.read()]);
+    const yRef = await ref.read();
+    const { idx, pc: val } = p;
     const init = new Float32Array(newX.rows * dims);
     for (let i = 0; i < newX.rows; i++) {
       for (let t = 0; t < graph.k; t++) {
@@ -246,8 +254,6 @@ export class TSNE {
       objective.dispose();
       state.dispose();
       repulsion.dispose();
-      p.rowPtr.dispose();
-      p.val.dispose();
       disposeSell(p.sell);
       if (!o.knn) { graph.indices.dispose(); graph.distances.dispose(); }
     }
