@@ -4,6 +4,7 @@ import type { Tensor } from '../../engine/tensor.js';
 import { knnGraph, knnQuery, type KnnGraph } from '../knn/index.js';
 import { checkPerplexity, disposeAffinities, jointAffinities, neighboursFor, queryAffinities, type SparseAffinities } from './affinities.js';
 import { pcaInit, randomInit } from './initialization.js';
+import { planTsne } from './plan.js';
 import { disposeSell } from './sell.js';
 import { Objective } from './objective.js';
 import { autoLearningRate, GradientDescentState, type Schedule } from './optimizer.js';
@@ -144,6 +145,7 @@ export class TSNE {
     const n = x.rows;
     const perplexity = this.opts.perplexity ?? 30;
     checkPerplexity(n, perplexity);
+    planTsne(this.engine, n, this.opts.knn?.k ?? neighboursFor(perplexity), this.dims);
     const graph = this.opts.knn ?? await knnGraph(this.engine, x, neighboursFor(perplexity));
     if (graph.n !== n) throw new ShapeError(`t-SNE: the kNN graph has ${graph.n} rows but x has ${n} points.`);
     const release = () => { graph.indices.dispose(); graph.distances.dispose(); };
