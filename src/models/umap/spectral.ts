@@ -5,7 +5,7 @@ import { encodeUmapSpectralStep, SPECTRAL_MAX_BLOCK, type SpectralGraph } from '
 import { matmul } from '../../ops/matmul.js';
 import { seededRandom } from '../../ops/random.js';
 import { symmetricEigen } from '../pca/linalg.js';
-import type { FuzzyGraph } from './graph.js';
+import { edgeGroups, type FuzzyGraph } from './graph.js';
 
 /**
  * Chebyshev degree per outer iteration at most, outer iterations at most, and the residual that
@@ -100,7 +100,7 @@ export async function spectralEmbedding(engine: Engine, graph: FuzzyGraph, dims:
     dinv[i] = deg > 0 ? 1 / Math.sqrt(deg) : 0;
   }
   const dinvT = engine.tensor(dinv, [n], { label: 'umap.spectral.dinv' });
-  const g: SpectralGraph = { rowPtr: graph.rowPtr.slice(), cols: graph.cols.slice(), weights: graph.weights.slice(), dinv: dinvT.slice() };
+  const g: SpectralGraph = { rowPtr: graph.rowPtr.slice(), groups: edgeGroups(engine, graph), dinv: dinvT.slice() };
   const rand = seededRandom(seed);
   let v = engine.tensor(Float32Array.from({ length: n * p }, () => rand() - 0.5), [n, p], { label: 'umap.spectral.block' });
   const step = (x: Tensor, w: Tensor, alpha: number, beta: number, gamma: number): Tensor => {
