@@ -92,6 +92,7 @@ export async function spectralEmbedding(engine: Engine, graph: FuzzyGraph, dims:
   const p = Math.min(SPECTRAL_MAX_BLOCK, dims + 1 + Math.max(6, dims + 1), n);
   if (p < dims + 1) throw new SpectralError(`${n} points are too few for ${dims} eigenvectors`);
   if (graph.maxDegree * p > LOOP_BUDGET) throw new SpectralError(`a point has ${graph.maxDegree} edges, more than one invocation can visit`);
+  if (n * p * 4 > engine.limits.maxStorageBufferBindingSize) throw new SpectralError(`its block of ${n} × ${p} values does not fit one storage binding`);
   const { rowPtr, cols, weights } = graph.host;
   const dinv = new Float32Array(n);
   for (let i = 0; i < n; i++) {
