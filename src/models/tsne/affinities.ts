@@ -153,7 +153,12 @@ export async function jointAffinities(engine: Engine, graph: KnnGraph, perplexit
   const { n, k } = graph;
   if (n * k >= 2 ** 32) throw new InvalidInputError(`t-SNE: ${n} points × ${k} neighbours is more edges than 32-bit ids address.`);
   const { pc, idx } = await calibratedRows(engine, graph, perplexity, 't-SNE: affinities');
-  opts.releaseGraph?.();
+  if (opts.releaseGraph) {
+    opts.releaseGraph();
+    // The graph's buffers (n·k·8 bytes) would otherwise wait in the pool for a reuse that never comes.
+    await engine.sync();
+    engine.pool.clear();
+  }
   const inPtr = new Uint32Array(n + 1);
   for (let e = 0; e < n * k; e++) {
     const j = idx[e];
