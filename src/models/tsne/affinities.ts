@@ -190,7 +190,7 @@ export async function jointAffinities(engine: Engine, graph: KnnGraph, perplexit
   const degree = new Uint32Array(n);
   for (let i = 0; i < n; i++) degree[i] = row(i, null, null);
   mark.fill(0);
-  const sell = buildSell(engine, degree, row);
+  const sell = await buildSell(engine, degree, row);
   return { n, nCols: n, nnz: sell.nnz, maxDegree: sell.maxDegree, sell };
 }
 
@@ -205,6 +205,6 @@ export async function queryAffinities(engine: Engine, graph: KnnGraph, nReferenc
   const { pc, idx } = await calibratedRows(engine, graph, perplexity, 't-SNE transform: affinities of new');
   const rowPtr = new Uint32Array(n + 1);
   for (let i = 0; i <= n; i++) rowPtr[i] = i * k;
-  const sell = csrToSell(engine, n, rowPtr, idx, pc);
+  const sell = await csrToSell(engine, n, rowPtr, idx, pc);
   return { n, nCols: nReference, nnz: n * k, maxDegree: k, sell, idx, pc };
 }

@@ -38,10 +38,11 @@ function degreeOrder(degree: Uint32Array): Uint32Array {
 /**
  * Builds SELL-C-σ with C = SELL_CHUNK and σ = n (all rows sorted by degree, longest first):
  * chunks of C rows, column-major, padded to the chunk's longest row with p = 0 entries pointing at
- * the row itself (zero force, zero KL). Groups of chunks are filled from `source` and uploaded one
- * at a time, so the host holds one group's entries at most.
+ * the row itself (zero force, zero KL). Groups of chunks are filled from `source` into one pair
+ * of host arrays and uploaded one at a time, waiting for each upload to land, so the host (and the
+ * driver's staging) holds one group's entries at most.
  */
-export function buildSell(engine: Engine, degree: Uint32Array, source: RowSource): SellTensors {
+export async function buildSell(engine: Engine, degree: Uint32Array, source: RowSource): Promise<SellTensors> {
   const C = SELL_CHUNK;
   const n = degree.length;
   const order = degreeOrder(degree);
@@ -56,6 +57,8 @@ export function buildSell(engine: Engine, degree: Uint32Array, source: RowSource
   const groups: SellGroup[] = [];
   const rowCols = new Uint32Array(Math.max(maxDegree, 1));
   const rowVals = new Float32Array(Math.max(maxDegree, 1));
+  let hostCols = new Uint32Array(0);
+  let hostVals = new Float32Array(0);
   for (let c0 = 0; c0 < nChunks;) {
     const width0 = degree[perm[c0 * C]];
     if (width0 * C > cap) {
@@ -71,8 +74,13 @@ export function buildSell(engine: Engine, degree: Uint32Array, source: RowSource
       chunks[2 * c1 + 1] = width;
       total += width * C;
     }
-    const colIdx = new Uint32Array(Math.max(total, 1));
-    const val = new Float32Array(Math.max(total, 1));
+    if (hostCols.length < Math.max(total, 1)) {
+      hostCols = new Uint32Array(Math.min(cap, Math.max(total, 1, 2 * hostCols.length)));
+      hostVals = new Float32Array(hostCols.length);
+    }
+    const colIdx = hostCols.subarray(0, Math.max(total, 1));
+    const val = hostVals.subarray(0, Math.max(total, 1));
+    colIdx[0] = 0; val[0] = 0;
     for (let s = c0 * C; s < c1 * C; s++) {
       const row = perm[s];
       const c = Math.floor(s / C);
@@ -90,6 +98,7 @@ export function buildSell(engine: Engine, degree: Uint32Array, source: RowSource
       colIdx: engine.tensor(colIdx, [colIdx.length], { label: 'tsne.P.sellCol' }) as Tensor<'u32'>,
       val: engine.tensor(val, [val.length], { label: 'tsne.P.sellVal' }) as Tensor<'f32'>,
     });
+    if (c1 < nChunks) await engine.sync();
     c0 = c1;
   }
   return {
@@ -100,7 +109,7 @@ export function buildSell(engine: Engine, degree: Uint32Array, source: RowSource
 }
 
 /** SELL of a CSR matrix held on the host (small matrices; `transform`'s affinities). */
-export function csrToSell(engine: Engine, n: number, rowPtr: Uint32Array, cols: Uint32Array, vals: Float32Array): SellTensors {
+export function csrToSell(engine: Engine, n: number, rowPtr: Uint32Array, cols: Uint32Array, vals: Float32Array): Promise<SellTensors> {
   const degree = new Uint32Array(n);
   for (let i = 0; i < n; i++) degree[i] = rowPtr[i + 1] - rowPtr[i];
   return buildSell(engine, degree, (row, c, v) => {
