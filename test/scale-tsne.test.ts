@@ -121,6 +121,46 @@ describe('t-SNE split over storage bindings (32 KiB binding)', () => {
   });
 });
 
+describe('t-SNE in breadth-first order of the kNN graph', () => {
+  it('P renumbered is P, and a fit gives the embedding of the input order (field repulsion)', async () => {
+    const engine = await getEngine();
+    const plain = await jointAffinities(engine, graphOn(engine), PERPLEXITY);
+    const renumbered = await jointAffinities(engine, graphOn(engine), PERPLEXITY, { reorder: true });
+    const order = renumbered.order!;
+    expect(new Set(order).size).toBe(N);
+    expect(Array.from(order)).not.toEqual(Array.from(order).sort((a, b) => a - b));
+    const a = await readSellCsr(plain.sell);
+    const b = await readSellCsr(renumbered.sell);
+    for (const i of [0, 1, 17, 400, N - 1]) {
+      const r = order.indexOf(i);
+      const want = new Map<number, number>();
+      for (let e = a.rowPtr[i]; e < a.rowPtr[i + 1]; e++) want.set(a.colIdx[e], a.val[e]);
+      const got = new Map<number, number>();
+      for (let e = b.rowPtr[r]; e < b.rowPtr[r + 1]; e++) got.set(order[b.colIdx[e]], b.val[e]);
+      expect(got).toEqual(want);
+    }
+    const fit = async (reorder: boolean) => {
+      let last: Float32Array | null = null;
+      const tsne = new TSNE(engine, {
+        perplexity: PERPLEXITY, iterations: 40, exaggerationIterations: 20, init: 'random', repulsion: 'field', knn: graphOn(engine), releaseKnn: true,
+        reorder, progressEvery: 40, onProgress: async (p) => { last = await p.read(); },
+      });
+      const y = await (await tsne.fit(engine.tensor(blobs(N, D, 7), [N, D]))).read();
+      const kl = await tsne.kl();
+      tsne.dispose();
+      return { y, kl, last: last! };
+    };
+    const ordered = await fit(true);
+    const input = await fit(false);
+    expect(Array.from(ordered.last)).toEqual(Array.from(ordered.y));
+    let scale = 0;
+    for (const v of input.y) scale = Math.max(scale, Math.abs(v));
+    // Only the order of float sums (Z, the reductions) differs.
+    expectClose(ordered.y, input.y, 1e-3 * scale, 0, 'embedding, renumbered vs input order');
+    expect(Math.abs(ordered.kl - input.kl)).toBeLessThan(1e-3 * Math.max(1, input.kl));
+  });
+});
+
 describe('planTsne', () => {
   it('sizes a million points and throws before any work when the graph cannot exist', async () => {
     const real = await getEngine();

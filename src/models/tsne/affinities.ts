@@ -17,6 +17,11 @@ export interface SparseAffinities {
   nnz: number;
   maxDegree: number;
   sell: SellTensors;
+  /**
+   * Row r of P (and column r) is point order[r]; absent when P is in the points' own order.
+   * `jointAffinities` with `reorder` numbers the points so that neighbours are near each other.
+   */
+  order?: Uint32Array;
 }
 
 export function disposeAffinities(p: SparseAffinities): void {
@@ -149,7 +154,7 @@ function nonFiniteRows(pcond: Float32Array, k: number): number[] {
  * NaN/Inf in the input shows up as non-finite affinities and is reported with the rows.
  */
 export async function jointAffinities(engine: Engine, graph: KnnGraph, perplexity: number,
-  opts: { releaseGraph?: () => void } = {}): Promise<SparseAffinities> {
+  opts: { releaseGraph?: () => void; reorder?: boolean } = {}): Promise<SparseAffinities> {
   const { n, k } = graph;
   if (n * k >= 2 ** 32) throw new InvalidInputError(`t-SNE: ${n} points × ${k} neighbours is more edges than 32-bit ids address.`);
   const { pc, idx } = await calibratedRows(engine, graph, perplexity, 't-SNE: affinities');
@@ -188,10 +193,47 @@ export async function jointAffinities(engine: Engine, graph: KnnGraph, perplexit
     return deg;
   };
   const degree = new Uint32Array(n);
-  for (let i = 0; i < n; i++) degree[i] = row(i, null, null);
+  if (!opts.reorder) {
+    for (let i = 0; i < n; i++) degree[i] = row(i, null, null);
+    mark.fill(0);
+    const sell = await buildSell(engine, degree, row);
+    return { n, nCols: n, nnz: sell.nnz, maxDegree: sell.maxDegree, sell };
+  }
+  const order = breadthFirstOrder(idx, n, k);
+  const rank = new Uint32Array(n);
+  for (let r = 0; r < n; r++) rank[order[r]] = r;
+  for (let r = 0; r < n; r++) degree[r] = row(order[r], null, null);
   mark.fill(0);
-  const sell = await buildSell(engine, degree, row);
-  return { n, nCols: n, nnz: sell.nnz, maxDegree: sell.maxDegree, sell };
+  const sell = await buildSell(engine, degree, (r, cols, vals) => {
+    const deg = row(order[r], cols, vals);
+    for (let t = 0; t < deg; t++) cols[t] = rank[cols[t]];
+    return deg;
+  });
+  return { n, nCols: n, nnz: sell.nnz, maxDegree: sell.maxDegree, sell, order };
+}
+
+/**
+ * The points in breadth-first order of the kNN graph (each point's unvisited neighbours numbered
+ * next, nearest first; a new start where a component ends), as in Cuthill & McKee (1969) without
+ * the degree sort: neighbours get nearby numbers, so the positions a row of P reads lie close in
+ * memory instead of anywhere among n (what keeps the attractive force's cost per entry flat as n
+ * outgrows the caches).
+ */
+export function breadthFirstOrder(idx: Uint32Array, n: number, k: number): Uint32Array {
+  const order = new Uint32Array(n);
+  const seen = new Uint8Array(n);
+  let head = 0;
+  let tail = 0;
+  for (let s = 0; s < n; s++) {
+    if (seen[s]) continue;
+    seen[s] = 1;
+    order[tail++] = s;
+    while (head < tail) {
+      const i = order[head++];
+      for (let e = i * k; e < (i + 1) * k; e++) if (!seen[idx[e]]) { seen[idx[e]] = 1; order[tail++] = idx[e]; }
+    }
+  }
+  return order;
 }
 
 /**
