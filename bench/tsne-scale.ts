@@ -1,4 +1,4 @@
-// `npm run bench -- tsne-scale --runs X.npy:GRAPH[:TILE[:bfs]][,...] [--iterations 100] [--dims 2]`
+// `npm run bench -- tsne-scale --runs X.npy:GRAPH[:TILE[:ORDER]][,...] [--iterations 100] [--dims 2]`
 // t-SNE at growing n from saved kNN graphs (GRAPH-idx.npy and GRAPH-dist.npy, [n, k] uint32/float32,
 // e.g. written by `knnGraph(engine, x, 90, { method: 'approx' })`): the time of the affinities
 // (calibration, symmetrisation, SELL upload) and of one iteration in steady state (iterations 10 to
@@ -7,8 +7,7 @@
 // the exponent log(t / t₀) / log(n / n₀) (1 = linear). A run's TILE (default 1) repeats a graph TILE times over
 // consecutive blocks of rows (block c's indices shifted by c·n), a stand-in of the same degree
 // structure at TILE·n points when the kNN of that size is not at hand (the data are then the first TILE·n rows of X).
-// `bfs` renumbers the points in breadth-first order of the graph before the run (neighbours get
-// nearby numbers): the same problem, with the attractive kernel's reads of neighbours' positions close in memory.
+// ORDER is t-SNE's `reorder`: `input` (off), `bfs` (on) or `auto` (the default, on from 50,000 points).
 import { readFileSync } from 'node:fs';
 import { createEngine, readNpyMatrix, TSNE } from '../src/index.js';
 import type { KnnGraph } from '../src/models/knn/index.js';
@@ -31,77 +30,33 @@ function readU32Npy(path: string): { data: Uint32Array; rows: number; cols: numb
   return { data, rows: Number(rowsStr), cols: Number(colsStr) };
 }
 
-/**
- * Breadth-first order of the graph's points (each point's unvisited neighbours numbered next,
- * nearest first; a new start where a component ends): neighbours get nearby numbers, so a row's
- * columns fall in a few cache lines (Cuthill & McKee 1969, without the degree sort).
- */
-function bfsOrder(idx: Uint32Array, n: number, k: number): Uint32Array {
-  const order = new Uint32Array(n);
-  const seen = new Uint8Array(n);
-  let head = 0;
-  let tail = 0;
-  for (let s = 0; s < n; s++) {
-    if (seen[s]) continue;
-    seen[s] = 1; order[tail++] = s;
-    while (head < tail) {
-      const i = order[head++];
-      for (let t = 0; t < k; t++) { const j = idx[i * k + t]; if (!seen[j]) { seen[j] = 1; order[tail++] = j; } }
-    }
-  }
-  return order;
-}
-
-/** The graph on the GPU (with no host copy left referenced), and the row order applied to it (relabel) or null. */
-function loadGraph(graphPath: string, tile: number, relabel: boolean): { graph: KnnGraph; order: Uint32Array | null } {
+/** The graph on the GPU, with no host copy left referenced. */
+function loadGraph(graphPath: string, tile: number): KnnGraph {
   const idx = readU32Npy(`${graphPath}-idx.npy`);
   const dist = readNpyMatrix(`${graphPath}-dist.npy`);
   const [n0, k] = [idx.rows, idx.cols];
   const n = n0 * tile;
-  let order: Uint32Array | null = null;
-  let rank: Uint32Array | null = null;
-  if (relabel) {
-    order = bfsOrder(idx.data, n0, k);
-    rank = new Uint32Array(n0);
-    for (let r = 0; r < n0; r++) rank[order[r]] = r;
-  }
   const indices = engine.empty([n, k], 'u32', 'bench.knn.indices') as KnnGraph['indices'];
   const distances = engine.empty([n, k], 'f32', 'bench.knn.distances') as KnnGraph['distances'];
-  const rowsIdx = new Uint32Array(n0 * k);
-  const rowsDist = new Float32Array(n0 * k);
-  for (let r = 0; r < n0; r++) {
-    const i = order ? order[r] : r;
-    for (let t = 0; t < k; t++) {
-      rowsIdx[r * k + t] = rank ? rank[idx.data[i * k + t]] : idx.data[i * k + t];
-      rowsDist[r * k + t] = dist.data[i * k + t];
-    }
-  }
+  const [rowsIdx, rowsDist] = [idx.data, dist.data];
   for (let c = 0; c < tile; c++) {
     const shifted = new Uint32Array(n0 * k);
     for (let e = 0; e < n0 * k; e++) shifted[e] = rowsIdx[e] + c * n0;
     indices.write(shifted, c * n0 * k);
     distances.write(rowsDist, c * n0 * k);
   }
-  return { graph: { indices, distances, k, n }, order };
+  return { indices, distances, k, n };
 }
 
 let peer: { n: number; ms: number; cpuMs: number } | null = null;
-for (const [xPath, graphPath, tileArg, relabelArg] of runs) {
+for (const [xPath, graphPath, tileArg, orderArg] of runs) {
   const tile = Number(tileArg ?? 1);
-  const relabel = relabelArg === 'bfs';
-  const { graph, order } = loadGraph(graphPath, tile, relabel);
+  const reorder = orderArg === 'input' ? false : orderArg === 'bfs' ? true : 'auto';
+  const graph = loadGraph(graphPath, tile);
   const { n, k } = graph;
   const xt = (() => {
     const x = readNpyMatrix(xPath, { limit: n });
     if (x.rows !== n) throw new Error(`${xPath} has ${x.rows} rows, want ${n}`);
-    if (order) {
-      // Rows in the graph's order, tile by tile.
-      const d = x.cols;
-      const y = new Float32Array(x.data.length);
-      const n0 = order.length;
-      for (let c = 0; c < tile; c++) for (let r = 0; r < n0; r++) y.set(x.data.subarray((c * n0 + order[r]) * d, (c * n0 + order[r] + 1) * d), (c * n0 + r) * d);
-      return engine.tensor(y, [n, d]);
-    }
     return engine.tensor(x.data, [n, x.cols]);
   })();
   const from = 10;
@@ -110,7 +65,7 @@ for (const [xPath, graphPath, tileArg, relabelArg] of runs) {
   const cpu = new Map<number, number>();
   const t0 = performance.now();
   const tsne = new TSNE(engine, {
-    dims, perplexity: k / 3, iterations, exaggerationIterations: Math.floor(iterations / 2), knn: graph, releaseKnn: true, progressEvery: 10,
+    dims, perplexity: k / 3, iterations, exaggerationIterations: Math.floor(iterations / 2), knn: graph, releaseKnn: true, reorder, progressEvery: 10,
     onProgress: async (p) => { if (p.iteration === from || p.iteration === to) { await engine.sync(); marks.set(p.iteration, performance.now()); cpu.set(p.iteration, process.cpuUsage().user + process.cpuUsage().system); } },
   });
   let affinityMs = NaN;
@@ -122,10 +77,10 @@ for (const [xPath, graphPath, tileArg, relabelArg] of runs) {
   // CPU time of the process (llvmpipe's threads included): the work done, whatever else shares the cores.
   const cpuMs = (cpu.get(to)! - cpu.get(from)!) / 1000 / (to - from);
   const layout = (tsne as unknown as { repulsion: { layout?: { nodes: number } } }).repulsion.layout;
-  const p = (tsne as unknown as { p: { nnz: number; sell: { groups: unknown[] } } }).p;
+  const p = (tsne as unknown as { p: { nnz: number; order?: Uint32Array; sell: { groups: unknown[] } } }).p;
   peer ??= { n, ms, cpuMs };
   const row = {
-    n, k, dims, tile, order: relabel ? 'bfs' : 'file', nnz: p.nnz, 'sell groups': p.sell.groups.length, 'affinities+init s': affinityMs / 1000, 'ms/iteration': ms,
+    n, k, dims, tile, order: p.order ? 'bfs' : 'input', nnz: p.nnz, 'sell groups': p.sell.groups.length, 'affinities+init s': affinityMs / 1000, 'ms/iteration': ms,
     'vs first': ms / peer.ms, exponent: n === peer.n ? NaN : Math.log(ms / peer.ms) / Math.log(n / peer.n),
     'cpu ms/iteration': cpuMs, 'cpu vs first': cpuMs / peer.cpuMs, 'cpu exponent': n === peer.n ? NaN : Math.log(cpuMs / peer.cpuMs) / Math.log(n / peer.n),
     'grid nodes': layout?.nodes, 'total s': totalS, 'peak RSS GB': process.resourceUsage().maxRSS / 1e6,

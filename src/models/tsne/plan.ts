@@ -30,9 +30,9 @@ export interface PlanOptions {
   budgetBytes?: number;
 }
 
-/** Bytes of one storage binding, capped where kernels cap it to keep their host staging small. */
+/** Bytes of one SELL group: a storage binding, capped at 32 MiB as `sellGroupElements` does. */
 export function groupBytes(limits: PlanEngine['limits']): number {
-  return Math.min(limits.maxStorageBufferBindingSize, 128 * 1024 * 1024);
+  return Math.min(limits.maxStorageBufferBindingSize, 32 * 1024 * 1024);
 }
 
 function limitError(what: string, limit: string, max: number, want: number, fix: string): LimitError {

@@ -18,9 +18,9 @@ export interface SellTensors { perm: Tensor<'u32'>; chunks: Tensor<'u32'>; group
  */
 export type RowSource = (row: number, cols: Uint32Array, vals: Float32Array) => number;
 
-/** Elements of one group: a storage binding, at most 128 MiB so that the host staging stays small. */
+/** Elements of one group: a storage binding, at most 32 MiB so that the host staging stays small. */
 export function sellGroupElements(engine: Engine): number {
-  return Math.floor(Math.min(engine.limits.maxStorageBufferBindingSize, 128 * 1024 * 1024) / 4);
+  return Math.floor(Math.min(engine.limits.maxStorageBufferBindingSize, 32 * 1024 * 1024) / 4);
 }
 
 /** Rows sorted by degree, longest first, ties by row (a counting sort: O(n + max degree)). */
