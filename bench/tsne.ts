@@ -9,7 +9,7 @@
 import { createEngine } from '../src/index.js';
 import { loadFashionMnist } from '../src/io/fashion-mnist.js';
 import { TSNE } from '../src/models/tsne/tsne.js';
-import { jointAffinities } from '../src/models/tsne/affinities.js';
+import { disposeAffinities, jointAffinities } from '../src/models/tsne/affinities.js';
 import { ExactRepulsion } from '../src/models/tsne/repulsion.js';
 import { Objective } from '../src/models/tsne/objective.js';
 import { knnGraph } from '../src/models/knn/index.js';
@@ -73,7 +73,8 @@ async function exactKl(engine: Engine, x: Float32Array, n: number, y: Float32Arr
   const obj = new Objective(engine, p, dims, new ExactRepulsion(engine, dims));
   obj.encode(yt, yt, true);
   const kl = await obj.readKl();
-  for (const t of [xt, yt, g.indices, g.distances, p.rowPtr, p.colIdx, p.val]) t.dispose();
+  for (const t of [xt, yt, g.indices, g.distances]) t.dispose();
+  disposeAffinities(p);
   obj.dispose();
   return kl;
 }

@@ -8,8 +8,9 @@
 // neighbours' longer rows. Rows (`rows`) and columns (`cols`) are separate bindings so that
 // `transform` can attract new points to a fixed reference embedding. A chunk's columns are visited
 // in windows [tStart, tStart + tCount) per dispatch to stay inside LOOP_BUDGET; `accumulate` adds
-// to what the outputs already hold.
-struct Params { n: u32, tStart: u32, tCount: u32, accumulate: u32 }
+// to what the outputs already hold. The chunks' entries are split into groups, each its own
+// binding (one dispatch per group, chunks [chunkStart, chunkEnd); `chunks` gives offsets in the group).
+struct Params { n: u32, tStart: u32, tCount: u32, accumulate: u32, chunkStart: u32, chunkEnd: u32 }
 
 override WG: u32 = 64u;
 override DIMS: u32 = 2u;
@@ -38,8 +39,10 @@ fn load(buf: u32, i: u32) -> vec3<f32> {
 @compute @workgroup_size(WG, 1, 1)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lane: u32) {
-  let slot = gid.x + gid.y * nwg.x * WG;
+  let slot = p.chunkStart * WG + gid.x + gid.y * nwg.x * WG;
   let chunk = slot / WG;
+  // Workgroups past the group (a 2-D grid's padding) would otherwise write the next group's rows.
+  if (chunk >= p.chunkEnd) { return; }
   let info = chunks[chunk];
   let i = perm[slot];
   let yi = load(0u, i);

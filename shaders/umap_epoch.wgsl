@@ -10,13 +10,16 @@
 // and pushes i away from `negatives` points k drawn by Philox from (edge, epoch, draw) with the
 // gradient of γ·log(1 − q). Each term is clipped to ±4 per coordinate, as umap-learn does.
 // The host splits rows into windows of `count` entries so the loops stay inside the loop budget;
-// a window after the first adds to what the previous one wrote.
+// a window after the first adds to what the previous one wrote. Where the edges are more than one
+// storage binding holds, rows are split into groups, each binding its own range of the edges.
 // #include "lib/philox.wgsl"
 struct Params {
   nHead: u32, nTail: u32, epoch: u32, negatives: u32,
   alpha: f32, a: f32, b: f32, gamma: f32,
   invMaxWeight: f32, attractScale: f32, seed: u32, start: u32,
   count: u32, accumulate: u32,
+  // Rows [rowStart, rowEnd) of this dispatch; `cols`/`weights` hold edges from edgeBase on.
+  rowStart: u32, rowEnd: u32, edgeBase: u32,
 }
 
 override WG: u32 = 64u;
@@ -49,13 +52,13 @@ fn sampleIndex(draw: vec4<u32>, c: u32, n: u32) -> u32 {
 
 @compute @workgroup_size(WG, 1, 1)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = gid.x + gid.y * nwg.x * WG;
-  if (i >= p.nHead) { return; }
+  let i = p.rowStart + gid.x + gid.y * nwg.x * WG;
+  if (i >= p.rowEnd) { return; }
   var yi: array<f32, MAX_DIMS>;
   var step: array<f32, MAX_DIMS>;
   for (var d = 0u; d < DIMS; d++) { yi[d] = head[i * DIMS + d]; step[d] = 0.0; }
-  let first = rowPtr[i] + p.start;
-  let last = min(rowPtr[i + 1u], first + p.count);
+  let first = rowPtr[i] - p.edgeBase + p.start;
+  let last = min(rowPtr[i + 1u] - p.edgeBase, first + p.count);
   let e0 = f32(p.epoch);
   // The entries sampled this epoch, gathered first so that the force loops below run as many
   // iterations as this row has samples (lanes of a CPU adapter's SIMD groups then idle less).
@@ -81,7 +84,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     var draw = vec4<u32>(0u);
     var c = 5u;
     for (var s = 0u; s < p.negatives; s++) {
-      if (c == 5u) { draw = philox4x32(vec4<u32>(sampled[t], p.epoch, s / 5u, 0u), vec2<u32>(p.seed, 0x0AB5u)); c = 0u; }
+      if (c == 5u) { draw = philox4x32(vec4<u32>(sampled[t] + p.edgeBase, p.epoch, s / 5u, 0u), vec2<u32>(p.seed, 0x0AB5u)); c = 0u; }
       let k = sampleIndex(draw, c, p.nTail);
       c++;
       var k2 = 0.0;

@@ -4,7 +4,9 @@
 // bottom ones of the normalised Laplacian I − N (umap-learn's `spectral_layout`). V, W, out are
 // [n, block] row-major; W enters the three-term Chebyshev recurrence (Zhou & Saad 2007).
 // One invocation per row; its loop runs degree·block iterations (the host checks the budget).
-struct Params { n: u32, block: u32, alpha: f32, beta: f32, gamma: f32 }
+// Rows [rowStart, rowEnd) of this dispatch; `cols`/`weights` hold edges from edgeBase on (the
+// host splits the edges into groups that each fit one storage binding).
+struct Params { rowEnd: u32, block: u32, alpha: f32, beta: f32, gamma: f32, rowStart: u32, edgeBase: u32 }
 
 override WG: u32 = 64u;
 
@@ -22,11 +24,11 @@ const MAX_BLOCK: u32 = 32u;
 
 @compute @workgroup_size(WG, 1, 1)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = gid.x + gid.y * nwg.x * WG;
-  if (i >= p.n) { return; }
+  let i = p.rowStart + gid.x + gid.y * nwg.x * WG;
+  if (i >= p.rowEnd) { return; }
   var acc: array<f32, MAX_BLOCK>;
   for (var c = 0u; c < p.block; c++) { acc[c] = 0.0; }
-  for (var e = rowPtr[i]; e < rowPtr[i + 1u]; e++) {
+  for (var e = rowPtr[i] - p.edgeBase; e < rowPtr[i + 1u] - p.edgeBase; e++) {
     let j = cols[e];
     let s = weights[e] * dinv[j];
     for (var c = 0u; c < p.block; c++) { acc[c] += s * v[j * p.block + c]; }

@@ -15,5 +15,5 @@ export { knnAccuracy, trustworthiness, stratifiedFolds, type TrustworthinessOpti
 export * from './models/kmeans/index.js';
 export { adjustedRandIndex, normalizedMutualInfo, silhouette, type SilhouetteOptions } from './metrics/clustering.js';
 export { Autoencoder, VariationalAutoencoder, type AutoencoderConfig, type VaeConfig, type FitOptions, type FitResult, type EpochEvent } from './models/autoencoder/index.js';
-export { TSNE, FieldRepulsion, ExactRepulsion, jointAffinities, type TsneOptions, type TsneProgress, type TsneTransformOptions, type FieldOptions, type SparseAffinities } from './models/tsne/index.js';
-export { UMAP, fitAB, fuzzyGraph, type UmapOptions, type UmapProgress, type UmapTransformOptions, type FuzzyGraph } from './models/umap/index.js';
+export { TSNE, FieldRepulsion, ExactRepulsion, jointAffinities, planTsne, type ScalePlan, type TsneOptions, type TsneProgress, type TsneTransformOptions, type FieldOptions, type SparseAffinities } from './models/tsne/index.js';
+export { UMAP, fitAB, fuzzyGraph, planUmap, type UmapOptions, type UmapProgress, type UmapTransformOptions, type FuzzyGraph } from './models/umap/index.js';

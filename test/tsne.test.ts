@@ -4,6 +4,7 @@ import type { Engine } from '../src/engine/engine.js';
 import { jointAffinities, conditionalAffinities, type SparseAffinities } from '../src/models/tsne/affinities.js';
 import { Objective } from '../src/models/tsne/objective.js';
 import { ExactRepulsion, FieldRepulsion } from '../src/models/tsne/repulsion.js';
+import { readSellCsr } from '../src/models/tsne/sell.js';
 import { TSNE } from '../src/models/tsne/tsne.js';
 import { knnGraph, type KnnGraph } from '../src/models/knn/index.js';
 import { expectClose, gaussian, getEngine, rng } from './helpers.js';
@@ -46,7 +47,7 @@ describe('t-SNE affinities', () => {
     const [n, d] = [97, 5];
     const g = graphOf(engine, blobs(n, d, 4), n, d, 15);
     const P = await jointAffinities(engine, g, 5);
-    const [rowPtr, col, val] = await Promise.all([P.rowPtr.read(), P.colIdx.read(), P.val.read()]);
+    const { rowPtr, colIdx: col, val } = await readSellCsr(P.sell);
     const dense = new Float64Array(n * n);
     for (let i = 0; i < n; i++) for (let e = rowPtr[i]; e < rowPtr[i + 1]; e++) { expect(col[e]).not.toBe(i); dense[i * n + col[e]] += val[e]; }
     let total = 0;
@@ -78,7 +79,7 @@ async function gradientOf(engine: Engine, y: Float32Array, n: number, dims: 2 | 
   const [attr, rep, z, kl] = [await obj.attr.read(), await obj.rep.read(), (await obj.zSum.read())[0], await obj.readKl()];
   const grad = new Float64Array(n * dims);
   for (let i = 0; i < grad.length; i++) grad[i] = 4 * (attr[i] - rep[i] / z);
-  const pcsr = { rowPtr: await P.rowPtr.read(), colIdx: await P.colIdx.read(), val: await P.val.read() };
+  const pcsr = await readSellCsr(P.sell);
   return { grad, kl, z, pcsr };
 }
 

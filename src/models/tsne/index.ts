@@ -4,3 +4,5 @@ export { ExactRepulsion, FieldRepulsion, type Repulsion, type FieldOptions } fro
 export { Objective } from './objective.js';
 export { autoLearningRate, GradientDescentState, type Schedule } from './optimizer.js';
 export { pcaInit, randomInit, INIT_STD } from './initialization.js';
+export { planTsne, type ScalePlan, type StagePlan, type PlanOptions } from './plan.js';
+export { readSellCsr } from './sell.js';

@@ -4,6 +4,8 @@ import type { Tensor } from '../../engine/tensor.js';
 import { knnGraph, knnQuery, type KnnGraph } from '../knn/index.js';
 import { checkPerplexity, disposeAffinities, jointAffinities, neighboursFor, queryAffinities, type SparseAffinities } from './affinities.js';
 import { pcaInit, randomInit } from './initialization.js';
+import { planTsne } from './plan.js';
+import { RowOrder } from './reorder.js';
 import { disposeSell } from './sell.js';
 import { Objective } from './objective.js';
 import { autoLearningRate, GradientDescentState, type Schedule } from './optimizer.js';
@@ -46,6 +48,17 @@ export interface TsneOptions {
   field?: FieldOptions;
   /** A precomputed kNN graph of x (self excluded); default: built with `knnGraph`. */
   knn?: KnnGraph;
+  /**
+   * Dispose `knn`'s tensors as soon as the affinities have read them (default false): frees
+   * n·k·8 bytes of GPU memory before P is uploaded. A graph built by `fit` is always released.
+   */
+  releaseKnn?: boolean;
+  /**
+   * Number the points in breadth-first order of the kNN graph for the optimisation (the embedding
+   * and progress positions stay in input order): the attractive force then reads neighbours'
+   * positions close in memory. 'auto' (default): from 50,000 points, where they outgrow the caches.
+   */
+  reorder?: boolean | 'auto';
   onProgress?: (p: TsneProgress) => void | Promise<void>;
   /** Iterations between progress callbacks (default 50). */
   progressEvery?: number;
@@ -68,6 +81,8 @@ export interface TsneTransformOptions {
 }
 
 const EXACT_BELOW = 4096;
+/** Points from which `reorder: 'auto'` renumbers them. */
+const REORDER_FROM = 50_000;
 /** Iterations between field-grid re-sizings (a readback of the bounding box). */
 const REFRESH_EVERY = 10;
 /** Fraction of the iterations after which the field repulsion switches to its finer grid. */
@@ -139,24 +154,48 @@ export class TSNE {
     const n = x.rows;
     const perplexity = this.opts.perplexity ?? 30;
     checkPerplexity(n, perplexity);
+    planTsne(this.engine, n, this.opts.knn?.k ?? neighboursFor(perplexity), this.dims);
     const graph = this.opts.knn ?? await knnGraph(this.engine, x, neighboursFor(perplexity));
     if (graph.n !== n) throw new ShapeError(`t-SNE: the kNN graph has ${graph.n} rows but x has ${n} points.`);
+    const release = () => { graph.indices.dispose(); graph.distances.dispose(); };
+    const owned = !this.opts.knn || this.opts.releaseKnn === true;
     try {
-      this.p = await jointAffinities(this.engine, graph, perplexity);
+      const reorder = this.opts.reorder ?? 'auto';
+      this.p = await jointAffinities(this.engine, graph, perplexity, {
+        releaseGraph: owned ? release : undefined, reorder: reorder === 'auto' ? n >= REORDER_FROM : reorder,
+      });
     } finally {
-      if (!this.opts.knn) { graph.indices.dispose(); graph.distances.dispose(); }
+      if (owned) release();
     }
     this.data = x;
     this.embedding?.dispose();
     this.embedding = await this.initial(x);
     this.repulsion?.dispose();
     this.repulsion = this.makeRepulsion(n);
-    await this.optimise(this.embedding, this.p, this.repulsion, this.schedule(n));
-    return this.embedding;
+    const order = this.p.order ? new RowOrder(this.engine, this.p.order) : null;
+    try {
+      if (!order) {
+        await this.optimise(this.embedding, this.p, this.repulsion, this.schedule(n), null);
+        return this.embedding;
+      }
+      const work = order.toWork(this.embedding);
+      this.embedding.dispose();
+      try {
+        await this.optimise(work, this.p, this.repulsion, this.schedule(n), order);
+        this.embedding = order.toInput(work);
+      } finally {
+        work.dispose();
+      }
+      return this.embedding;
+    } finally {
+      order?.dispose();
+    }
   }
 
-  private async optimise(y: Tensor, p: SparseAffinities, repulsion: Repulsion, s: Schedule): Promise<void> {
+  /** Runs the iterations on y (in P's order: `order` turns it back into input order for progress). */
+  private async optimise(y: Tensor, p: SparseAffinities, repulsion: Repulsion, s: Schedule, order: RowOrder | null): Promise<void> {
     const { engine, opts } = this;
+    let shown: Tensor | null = null;
     const objective = new Objective(engine, p, this.dims, repulsion);
     const state = new GradientDescentState(engine, y.size, this.dims);
     const every = opts.progressEvery ?? 50;
@@ -172,7 +211,9 @@ export class TSNE {
         const kl = withKl ? await objective.readKl() : undefined;
         state.encodeStep(s, it, objective.attr, objective.rep, objective.normaliser, y);
         if (opts.onProgress && (done % every === 0 || done === s.iterations)) {
-          await opts.onProgress({ iteration: done, iterations: s.iterations, kl, positions: y, read: () => y.read() as Promise<Float32Array> });
+          let positions = y;
+          if (order) { shown ??= engine.empty(y.shape, 'f32', 'tsne.y.shown'); positions = order.toInput(y, shown); }
+          await opts.onProgress({ iteration: done, iterations: s.iterations, kl, positions, read: () => positions.read() as Promise<Float32Array> });
         }
         if (done % SYNC_EVERY === 0) await engine.sync();
       }
@@ -180,19 +221,23 @@ export class TSNE {
     } finally {
       objective.dispose();
       state.dispose();
+      shown?.dispose();
     }
   }
 
   /** KL(P‖Q) of the current embedding (exact or field-approximated Z, as the fit used). */
   async kl(): Promise<number> {
     if (!this.p || !this.repulsion || !this.embedding) throw new InvalidInputError('t-SNE: kl() needs a fit() first.');
-    await this.repulsion.refresh(this.embedding);
+    const order = this.p.order ? new RowOrder(this.engine, this.p.order) : null;
+    const y = order ? order.toWork(this.embedding) : this.embedding;
+    await this.repulsion.refresh(y);
     const objective = new Objective(this.engine, this.p, this.dims, this.repulsion);
     try {
-      objective.encode(this.embedding, this.embedding, true);
+      objective.encode(y, y, true);
       return await objective.readKl();
     } finally {
       objective.dispose();
+      if (order) { y.dispose(); order.dispose(); }
     }
   }
 
@@ -213,7 +258,8 @@ export class TSNE {
     const k = Math.min(neighboursFor(perplexity), ref.rows);
     const graph = o.knn ?? await knnQuery(engine, this.data, newX, k);
     const p = await queryAffinities(engine, graph, ref.rows, perplexity);
-    const [yRef, idx, val] = await Promise.all([ref.read(), p.colIdx.read(), p.val.read()]);
+    const yRef = await ref.read();
+    const { idx, pc: val } = p;
     const init = new Float32Array(newX.rows * dims);
     for (let i = 0; i < newX.rows; i++) {
       for (let t = 0; t < graph.k; t++) {
@@ -246,8 +292,6 @@ export class TSNE {
       objective.dispose();
       state.dispose();
       repulsion.dispose();
-      p.rowPtr.dispose();
-      p.val.dispose();
       disposeSell(p.sell);
       if (!o.knn) { graph.indices.dispose(); graph.distances.dispose(); }
     }

@@ -5,3 +5,5 @@ export { fuzzyGraph, localMemberships, disposeFuzzyGraph, type FuzzyGraph } from
 export { spectralEmbedding } from './spectral.js';
 export { initialLayout, componentCount, scaleLayout } from './init.js';
 export { optimizeLayout, type EpochSchedule } from './optimizer.js';
+export { planUmap } from './plan.js';
+export { edgeGroups } from './graph.js';

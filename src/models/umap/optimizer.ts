@@ -1,7 +1,7 @@
 import type { Engine } from '../../engine/engine.js';
 import type { Tensor } from '../../engine/tensor.js';
 import { encodeUmapEpoch } from '../../kernels/umap_epoch.js';
-import type { FuzzyGraph } from './graph.js';
+import { edgeGroups, type FuzzyGraph } from './graph.js';
 import type { UmapProgress } from './params.js';
 
 /** What one run of epochs needs beyond the graph. */
@@ -38,7 +38,7 @@ export async function optimizeLayout(engine: Engine, graph: FuzzyGraph, head: Te
   let current = head;
   let next: Tensor = engine.empty(head.shape, 'f32', head.label);
   const every = cb.progressEvery ?? 10;
-  const g = { rowPtr: graph.rowPtr.slice(), cols: graph.cols.slice(), weights: graph.weights.slice() };
+  const g = { rowPtr: graph.rowPtr.slice(), groups: edgeGroups(engine, graph) };
   try {
     for (let epoch = 0; epoch < s.nEpochs; epoch++) {
       cb.signal?.throwIfAborted();

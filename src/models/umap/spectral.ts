@@ -5,7 +5,7 @@ import { encodeUmapSpectralStep, SPECTRAL_MAX_BLOCK, type SpectralGraph } from '
 import { matmul } from '../../ops/matmul.js';
 import { seededRandom } from '../../ops/random.js';
 import { symmetricEigen } from '../pca/linalg.js';
-import type { FuzzyGraph } from './graph.js';
+import { edgeGroups, type FuzzyGraph } from './graph.js';
 
 /**
  * Chebyshev degree per outer iteration at most, outer iterations at most, and the residual that
@@ -92,6 +92,7 @@ export async function spectralEmbedding(engine: Engine, graph: FuzzyGraph, dims:
   const p = Math.min(SPECTRAL_MAX_BLOCK, dims + 1 + Math.max(6, dims + 1), n);
   if (p < dims + 1) throw new SpectralError(`${n} points are too few for ${dims} eigenvectors`);
   if (graph.maxDegree * p > LOOP_BUDGET) throw new SpectralError(`a point has ${graph.maxDegree} edges, more than one invocation can visit`);
+  if (n * p * 4 > engine.limits.maxStorageBufferBindingSize) throw new SpectralError(`its block of ${n} × ${p} values does not fit one storage binding`);
   const { rowPtr, cols, weights } = graph.host;
   const dinv = new Float32Array(n);
   for (let i = 0; i < n; i++) {
@@ -100,7 +101,7 @@ export async function spectralEmbedding(engine: Engine, graph: FuzzyGraph, dims:
     dinv[i] = deg > 0 ? 1 / Math.sqrt(deg) : 0;
   }
   const dinvT = engine.tensor(dinv, [n], { label: 'umap.spectral.dinv' });
-  const g: SpectralGraph = { rowPtr: graph.rowPtr.slice(), cols: graph.cols.slice(), weights: graph.weights.slice(), dinv: dinvT.slice() };
+  const g: SpectralGraph = { rowPtr: graph.rowPtr.slice(), groups: edgeGroups(engine, graph), dinv: dinvT.slice() };
   const rand = seededRandom(seed);
   let v = engine.tensor(Float32Array.from({ length: n * p }, () => rand() - 0.5), [n, p], { label: 'umap.spectral.block' });
   const step = (x: Tensor, w: Tensor, alpha: number, beta: number, gamma: number): Tensor => {

@@ -4,6 +4,7 @@ import type { Tensor } from '../../engine/tensor.js';
 import { normalizeRows } from '../../ops/rows.js';
 import { disposeKnnGraph, knnGraph, knnQuery, type KnnGraph } from '../knn/index.js';
 import { fitAB } from './curve.js';
+import { planUmap } from './plan.js';
 import { checkFinite, disposeFuzzyGraph, fuzzyGraph, localMemberships, uploadGraph, type FuzzyGraph } from './graph.js';
 import { initialLayout } from './init.js';
 import { optimizeLayout, type EpochSchedule } from './optimizer.js';
@@ -67,6 +68,7 @@ export class UMAP {
     const { engine, options: o } = this;
     const n = x.rows;
     checkSize(n, o.nNeighbors);
+    planUmap(engine, n, o.nNeighbors, o.dims);
     this.disposeFit();
     const data = this.prepared(x);
     this.data = data;
