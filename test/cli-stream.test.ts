@@ -49,3 +49,26 @@ describe('input larger than one GPU buffer', () => {
     }
   });
 });
+
+describe('memory plans before the long stages', () => {
+  it('records the plan, and refuses a run that cannot fit before PCA or the kNN start', async () => {
+    const ok = await runCli(['tsne', files.npy, '--perplexity', '5', '--iterations', '50', '--json', '--no-metrics']);
+    expect(ok.code, ok.stderr).toBe(0);
+    const plan = JSON.parse(ok.stdout).plan;
+    expect(plan.stages.knn.gpu_bytes).toBe(2 * data.n * 15 * 4);
+    expect(Object.keys(plan.stages)).toEqual(expect.arrayContaining(['knn', 'affinities', 'optimise']));
+    const tiny = async (): Promise<Engine> => {
+      const real = await getEngine();
+      // Buffers of 4 KiB: the 100 × 15 kNN graph (5.9 KiB per tensor) cannot exist.
+      const limits = new Proxy(real.limits, { get: (t, key) => (key === 'maxBufferSize' ? 4096 : Reflect.get(t, key)) });
+      return Object.create(real, { limits: { value: limits } }) as Engine;
+    };
+    for (const command of ['tsne', 'umap']) {
+      const r = await runCli([command, files.npy, ...(command === 'tsne' ? ['--perplexity', '5'] : ['--neighbors', '16']), '--json', '-o', at('never.npy')], undefined, tiny);
+      expect(r.code).toBe(1);
+      expect(JSON.parse(r.stdout).error).toMatch(/the kNN graph of 100 points × 15 neighbours needs 5\.9 KiB, more than this adapter's maxBufferSize/);
+      // Nothing long ran: no PCA and no kNN stage.
+      expect(r.stderr).not.toMatch(/"stage":"(pca|knn)"/);
+    }
+  });
+});

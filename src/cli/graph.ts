@@ -8,6 +8,8 @@ import { readGraphFile, type GraphFile } from '../io/graph.js';
 import { AUTO_APPROX_ABOVE, knnGraph, type KnnGraph } from '../models/knn/index.js';
 import { graphFromLists } from '../models/knn/given.js';
 import type { RunContext } from './context.js';
+import { totalmem } from 'node:os';
+import type { ScalePlan } from '../models/tsne/plan.js';
 
 export type KnnChoice = 'exact' | 'approx' | 'auto';
 
@@ -63,4 +65,17 @@ export async function graphStage(ctx: RunContext, engine: Engine, points: Tensor
     ...(given ? { graph: opts.graph, graph_k: given.k } : {}),
   };
   return graph;
+}
+
+/**
+ * Checks a method's memory plan before any long stage and records it in the summary. On a software
+ * adapter the GPU's buffers are host memory, so the plan must also fit 90% of the machine's RAM.
+ */
+export function applyPlan(ctx: RunContext, engine: Engine, plan: (budget?: number) => ScalePlan): ScalePlan {
+  const p = plan(engine.isSoftware ? Math.floor(totalmem() * 0.9) : undefined);
+  ctx.summary.plan = {
+    peak_gpu_bytes: p.peakGpuBytes, peak_host_bytes: p.peakHostBytes,
+    stages: Object.fromEntries(p.stages.map((s) => [s.stage, { gpu_bytes: s.gpuBytes, host_bytes: s.hostBytes, splits: s.splits }])),
+  };
+  return p;
 }

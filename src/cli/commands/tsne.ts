@@ -6,7 +6,8 @@ import { InvalidInputError } from '../../engine/errors.js';
 import { addCommonOptions, parseFloatOption, parseIntOption, type CommonOptions, type CliEnv } from '../context.js';
 import { runReduce } from '../reduce.js';
 import { parseVia, viaStage, type ViaSpec } from '../stages.js';
-import { addGraphOptions, graphStage, readGivenGraph, type GraphCliOptions } from '../graph.js';
+import { addGraphOptions, applyPlan, graphStage, readGivenGraph, type GraphCliOptions } from '../graph.js';
+import { planTsne } from '../../models/tsne/plan.js';
 
 interface TsneCliOptions extends CommonOptions, GraphCliOptions {
   dims: 2 | 3; perplexity: number; iterations: number; via?: ViaSpec | 'none'; repulsion: 'exact' | 'field' | 'auto';
@@ -73,6 +74,9 @@ export function registerTsne(program: Command, env: CliEnv): void {
       const start = chooseInit(opts.init, via ? Math.min(via.dims, ds.d) : ds.d, opts.dims, via ? `--via ${via.method}:${via.dims}` : ds.name);
       if (start.note) ctx.reporter.note(start.note);
       const given = readGivenGraph(opts, ds, neighboursFor(opts.perplexity), `perplexity ${opts.perplexity} (3 × perplexity neighbours)`);
+      // Every stage's buffers are sized now: a run that cannot fit stops before the kNN, not after it.
+      const engine0 = await ctx.engine();
+      applyPlan(ctx, engine0, (budgetBytes) => planTsne(engine0, ds.n, neighboursFor(opts.perplexity), opts.dims, { budgetBytes }));
       const z = await viaStage(ctx, x, () => ds.x, via, opts.seed, { epochs: opts.epochs, batchSize: opts.batchSize });
       ctx.checkAbort();
       const engine = await ctx.engine();

@@ -7,7 +7,8 @@ import { addCommonOptions, parseFloatOption, parseIntOption, type CommonOptions,
 import { runReduce } from '../reduce.js';
 import { parseVia, viaStage, type ViaSpec } from '../stages.js';
 import { DEFAULT_VIA_ABOVE } from './tsne.js';
-import { addGraphOptions, graphStage, readGivenGraph, type GraphCliOptions } from '../graph.js';
+import { addGraphOptions, applyPlan, graphStage, readGivenGraph, type GraphCliOptions } from '../graph.js';
+import { planUmap } from '../../models/umap/plan.js';
 
 interface UmapCliOptions extends CommonOptions, GraphCliOptions {
   dims: number; neighbors: number; minDist: number; spread: number; metric: UmapMetric; epochs?: number;
@@ -51,6 +52,8 @@ export function registerUmap(program: Command, env: CliEnv): void {
       resolveOptions(params);
       checkSize(ds.n, opts.neighbors);
       const given = readGivenGraph(opts, ds, opts.neighbors - 1, `--neighbors ${opts.neighbors} (the point and ${opts.neighbors - 1} others)`);
+      const engine0 = await ctx.engine();
+      applyPlan(ctx, engine0, (budgetBytes) => planUmap(engine0, ds.n, opts.neighbors, opts.dims, { budgetBytes }));
       const via = opts.via === 'none' ? undefined : opts.via ?? (ds.d > DEFAULT_VIA_ABOVE ? { method: 'pca' as const, dims: DEFAULT_VIA_ABOVE } : undefined);
       const z = await viaStage(ctx, x, () => ds.x, via, opts.seed, { epochs: opts.aeEpochs, batchSize: opts.batchSize });
       ctx.checkAbort();
