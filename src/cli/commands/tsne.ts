@@ -85,7 +85,7 @@ export function registerTsne(program: Command, env: CliEnv): void {
         ctx.checkAbort();
         const emb = await ctx.reporter.stage('tsne', (p) => new TSNE(engine, {
           dims: opts.dims, perplexity: opts.perplexity, iterations: opts.iterations, seed: opts.seed, repulsion: opts.repulsion, init: start.init,
-          knn: graph, signal: env.signal, progressEvery: 10, klEvery: opts.json ? 50 : 0,
+          knn: graph, releaseKnn: true, signal: env.signal, progressEvery: 10, klEvery: opts.json ? 50 : 0,
           onProgress: (e) => p.update(e.iteration, e.iterations, e.kl === undefined ? {} : { kl: Number(e.kl.toFixed(4)) }),
         }).fit(z));
         ctx.summary.tsne = {
