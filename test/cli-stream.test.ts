@@ -42,7 +42,10 @@ describe('input larger than one GPU buffer', () => {
     const t = await runCli(['tsne', files.npy, '--via', 'pca:10', '--perplexity', '5', '--iterations', '100', '-q', '--json', '--no-metrics'], undefined, smallBuffers);
     expect(t.code, t.stderr + t.stdout).toBe(0);
     expect(JSON.parse(t.stdout).pca.streamed).toBe(true);
-    for (const args of [['tsne', files.npy, '--via', 'none'], ['ae', files.npy, '--layers', '16,2']]) {
+    const c = await runCli(['cluster', files.npy, '--k', '4', '--via', 'pca:10', '--labels', files.labelsFile, '-q', '--json'], undefined, smallBuffers);
+    expect(c.code, c.stderr + c.stdout).toBe(0);
+    expect(JSON.parse(c.stdout).pca.streamed).toBe(true);
+    for (const args of [['tsne', files.npy, '--via', 'none'], ['ae', files.npy, '--layers', '16,2'], ['cluster', files.npy, '--k', '4']]) {
       const r = await runCli([...args, '-o', at('never.npy')], undefined, smallBuffers);
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/the data \(100×200, 78\.1 KiB as float32\) is larger than one buffer of this GPU, and .* needs it in one\. PCA streams such data/);

@@ -8,7 +8,8 @@ import { addCommonOptions, parseIntOption, RunContext, type CommonOptions, type 
 import { emitTable, labelColumn } from '../output.js';
 import { checkAllOutputs } from '../preflight.js';
 import { round } from '../progress.js';
-import { parseVia, pcaStage, viaStage, type ViaSpec } from '../stages.js';
+import { parseVia, pcaStage, viaStage, type DataInput, type ViaSpec } from '../stages.js';
+import { datasetRows } from '../reduce.js';
 
 interface ClusterCliOptions extends CommonOptions {
   k: number | 'auto'; kRange: [number, number]; via?: ViaSpec; restarts: number; maxIter: number; epochs: number; batchSize: number;
@@ -70,8 +71,10 @@ export function registerCluster(program: Command, env: CliEnv): void {
       try {
         checkAllOutputs(ctx);
         const ds = await ctx.load(input);
-        const x = await ctx.upload(ds.x, ds.n, ds.d, ds.name);
-        const z = await viaStage(ctx, x, ds.x, opts.via, opts.seed, { epochs: opts.epochs, batchSize: opts.batchSize });
+        // Data larger than one GPU buffer stays in its file and goes through a streamed --via pca:N.
+        const engine0 = await ctx.engine();
+        const x: DataInput = ds.n * ds.d * 4 > engine0.limits.maxBufferSize ? datasetRows(ds) : await ctx.uploadDataset(ds);
+        const z = await viaStage(ctx, x, () => ds.x, opts.via, opts.seed, { epochs: opts.epochs, batchSize: opts.batchSize });
         const engine = await ctx.engine();
         ctx.checkAbort();
         let k: number;
