@@ -108,10 +108,13 @@ export function registerKnn(program: Command, env: CliEnv): void {
         const kk = graph.k;
         disposeKnnGraph(graph);
         const nq = graph.n;
-        // Drop each row query's own row (normally first, at distance 0), keep k.
-        const indices = new Uint32Array(nq * k);
-        const dist = new Float32Array(nq * k);
-        for (let q = 0; q < nq; q++) {
+        // Drop each row query's own row (normally first, at distance 0), keep k. Without row queries
+        // the lists are already k long: used in place (a 1M × 90 graph is 720 MB per copy).
+        const inPlace = !positions && kk === k;
+        const indices = inPlace ? idxRaw as Uint32Array : new Uint32Array(nq * k);
+        const dist = inPlace ? distRaw as Float32Array : new Float32Array(nq * k);
+        if (inPlace) for (let i = 0; i < dist.length; i++) dist[i] = Math.sqrt(Math.max(0, dist[i]));
+        for (let q = 0; q < nq && !inPlace; q++) {
           const self = positions?.[q];
           let o = 0;
           for (let j = 0; j < kk && o < k; j++) {
