@@ -200,11 +200,12 @@ for (const n of sizes) {
 
   for (const k of [kMain, ...kExtra]) {
     const graphFile = join(work, `graph-${n}-k${k}.npy`);
-    const ours = await runCli(['knn', file, '--k', String(k), '--knn', 'approx', '-o', graphFile, '-q']);
+    const ours = await runCli(['knn', file, '--k', String(k), '--knn', 'approx', '-o', graphFile, '-q', '--profile']);
     const ourRecall = recall(readGraphFile(graphFile), exactFor(k), rowsSample, k);
     const row: Record<string, unknown> = {
       n, row: 'knn', k, seconds: ours.summary.stages.knn, recall: ourRecall,
       peak_rss_mb: Math.round(ours.summary.memory.peak_rss_bytes / 2 ** 20), rss_bytes_per_point: ours.summary.memory.rss_bytes_per_point,
+      predicted_h200_ms: ours.summary.profile?.total_predicted_ms?.H200,
     };
     if (peer) {
       const peerOut = join(work, `pynn-${n}-k${k}.npy`);
