@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { machine, table, writeResult } from './common.js';
 import { runPython } from './sklearn_peer.js';
 
-/** The mixture of /tmp/exp/mix.mjs: n rows of d dims, cluster i % 20, 6 latent dims, noise 0.05. */
+/** n rows of d dims: row i in cluster i % clusters, a Gaussian on a random `intrinsic`-dimensional subspace around its centre, plus noise 0.05. */
 export function gaussianMixture(n: number, d = 50, clusters = 20, intrinsic = 6): Float32Array {
   const u = seededRandom(2);
   const g = () => Math.sqrt(-2 * Math.log(Math.max(u(), 1e-12))) * Math.cos(2 * Math.PI * u());
