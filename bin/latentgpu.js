@@ -38,9 +38,10 @@ if (!quietOrJson || process.env.LATENTGPU_CHILD === '1') {
     dropped = false;
     process.stderr.write(line + '\n');
   });
-  // Ctrl-C reaches the child from the terminal (same process group); other signals are passed on.
-  process.on('SIGINT', () => {});
-  for (const sig of ['SIGTERM', 'SIGHUP']) process.on(sig, () => child.kill(sig));
+  // Signals are passed on, SIGINT too: a terminal's Ctrl-C reaches both processes (the child takes
+  // the copy that follows within a moment as the same one), but `kill -INT` of this process alone
+  // must stop the run as well, not be swallowed here.
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => child.kill(sig));
   child.on('exit', (code, signal) => {
     const done = () => {
       if (signal) { process.removeAllListeners(signal); process.kill(process.pid, signal); } else process.exit(code ?? 1);

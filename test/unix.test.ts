@@ -179,3 +179,22 @@ describe('writing outputs', () => {
     expect(existsSync(at('blobs.csv'))).toBe(true);
   });
 });
+
+describe('signals through the -q/--json wrapper', () => {
+  it('SIGINT sent to the wrapper process alone stops the run (exit 130, no output), as Ctrl-C does', async () => {
+    const big = blobs(4, 800, 16, 5);
+    writeFileSync(at('sig.npy'), encodeNpy(big.x, [big.n, 16]));
+    const r = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      const child = spawn(process.execPath, [bin, 'tsne', 'sig.npy', '--via', 'none', '-o', 'sig-out.npy', '--json'], { cwd: dir });
+      let sent = false;
+      let stdout = '';
+      child.stdout.on('data', (b) => { stdout += b; });
+      // The wrapper's own pid: a supervisor's `kill -INT`, not the terminal's process-group Ctrl-C.
+      child.stderr.on('data', (b) => { if (!sent && String(b).includes('"stage":"tsne","value"')) { sent = true; child.kill('SIGINT'); } });
+      child.on('close', (code) => resolve({ code, stdout }));
+    });
+    expect(r.code).toBe(130);
+    expect(JSON.parse(r.stdout.trim().split('\n').pop()!)).toEqual({ error: 'interrupted.', exit_code: 130 });
+    expect(existsSync(at('sig-out.npy'))).toBe(false);
+  });
+});

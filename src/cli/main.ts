@@ -13,6 +13,9 @@ const SIGNALS = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const;
  */
 const GRACE_MS = 1000;
 let received: keyof typeof SIGNALS | undefined;
+let receivedAt = 0;
+/** A repeat within this long is one Ctrl-C delivered twice (by the terminal and by the `-q` wrapper), not a second press. */
+const SAME_SIGNAL_MS = 300;
 
 function leave(code: number): never {
   removePendingTemps();
@@ -23,8 +26,12 @@ function leave(code: number): never {
 
 for (const name of Object.keys(SIGNALS) as (keyof typeof SIGNALS)[]) {
   process.on(name, () => {
-    if (interrupt.signal.aborted) leave(128 + SIGNALS[received ?? name]);
+    if (interrupt.signal.aborted) {
+      if (performance.now() - receivedAt < SAME_SIGNAL_MS) return;
+      leave(128 + SIGNALS[received ?? name]);
+    }
     received = name;
+    receivedAt = performance.now();
     interrupt.abort();
     setTimeout(() => leave(128 + SIGNALS[name]), GRACE_MS).unref();
   });
